@@ -1,0 +1,133 @@
+"""`reunify`: the campaign editors' command.
+
+    reunify check [--strict]      find every problem in the content
+    reunify build                 build the site into site/ (replaced only on success)
+    reunify serve                 live preview on http://127.0.0.1:8000
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from .mkdocs_plugin import build_date
+from .pipeline import check, prepare
+from .problems import ContentError
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", default=".", help="project folder (default: current folder)")
+    parser.add_argument("--today", help="build as if on this date, YYYY-MM-DD")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def cmd_check(args) -> int:
+    root = Path(args.root).resolve()
+    problems, _ = check(root, build_date(args.today), strict=args.strict)
+    print(problems.report())
+    failed = problems.errors or (args.strict and problems.warnings)
+    return 1 if failed else 0
+
+
+def _mkdocs_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s - %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: bool = False,
+               verbose: bool = False) -> None:
+    """Build into a temporary folder and swap it in only if every step succeeded."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    _mkdocs_logging(verbose)
+    config = load_config(str(config_file), site_dir=None, strict=True)
+    prepared = prepare(root, today, strict=strict, site_url=config.site_url or "")
+    for problem in prepared.problems.warnings:
+        print(problem.format(), file=sys.stderr)
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
+    try:
+        config = load_config(str(config_file), site_dir=str(staging), strict=True)
+        plugin = config.plugins["reunify"]
+        plugin.prepared = prepared
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+        previous = site_dir.with_name(f".site-previous-{os.getpid()}")
+        if site_dir.exists():
+            site_dir.rename(previous)
+        staging.rename(site_dir)
+        shutil.rmtree(previous, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def cmd_build(args) -> int:
+    root = Path(args.root).resolve()
+    config_file = Path(args.config) if args.config else root / "mkdocs.yml"
+    site_dir = Path(args.site_dir) if args.site_dir else root / "site"
+    try:
+        build_site(root, site_dir.resolve(), config_file.resolve(), build_date(args.today),
+                   strict=args.strict, verbose=args.verbose)
+    except ContentError as exc:
+        print(exc.problems.report(), file=sys.stderr)
+        print("The site was not built; the previous site/ is unchanged.", file=sys.stderr)
+        return 1
+    except Exception as exc:  # MkDocs aborts (strict warnings, theme errors) end up here
+        if args.verbose:
+            traceback.print_exc()
+        print(f"build failed: {exc}", file=sys.stderr)
+        print("The site was not built; the previous site/ is unchanged.", file=sys.stderr)
+        return 1
+    print(f"Built {site_dir}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from mkdocs.commands.serve import serve
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if args.today:
+        os.environ["REUNIFY_TODAY"] = args.today
+    _mkdocs_logging(True)
+    root = Path(args.root).resolve()
+    serve(config_file=str(root / "mkdocs.yml"), livereload=True, dev_addr=args.addr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="reunify", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    p = commands.add_parser("check", help="validate all content and list every problem")
+    _common(p)
+    p.set_defaults(run=cmd_check)
+    p = commands.add_parser("build", help="build the site into site/")
+    _common(p)
+    p.add_argument("--config", help="MkDocs configuration (default: mkdocs.yml)")
+    p.add_argument("--site-dir", help="output folder (default: site)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress")
+    p.set_defaults(run=cmd_build)
+    p = commands.add_parser("serve", help="live preview while you edit")
+    _common(p)
+    p.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
+    p.set_defaults(run=cmd_serve)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

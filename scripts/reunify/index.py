@@ -1,0 +1,140 @@
+"""Stage 3: the indexes that pages are built from (by theme, year, audience, state, date…).
+
+Pure data: nothing here knows about HTML or MkDocs.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from slugify import slugify
+
+from .geography import NATIONAL
+from .load import Content, StoryFile
+from .models import DonationDrive, Event, Organization, Resource
+from .validate import consent_problem
+
+RELATED_RESOURCES = 4
+
+
+@dataclass
+class Facet:
+    """A group of records sharing one value (a theme, a topic, a state…)."""
+
+    slug: str
+    label: str
+    items: list = field(default_factory=list)
+
+
+def _facets(records, values_of) -> list[Facet]:
+    groups: dict[str, Facet] = {}
+    for record in records:
+        for value in values_of(record):
+            slug = slugify(str(value))
+            groups.setdefault(slug, Facet(slug, str(value))).items.append(record)
+    return sorted(groups.values(), key=lambda facet: facet.label.lower())
+
+
+@dataclass
+class Site:
+    """Validated content, organised the way pages need it."""
+
+    content: Content
+    today: date
+    stories: list[StoryFile]
+    withheld: list[tuple[StoryFile, str]]
+    stories_by_theme: list[Facet]
+    stories_by_year: list[Facet]
+    resources: list[Resource]
+    resources_by_audience: list[Facet]
+    resources_by_topic: list[Facet]
+    resources_by_format: list[Facet]
+    organizations: list[Organization]
+    organizations_by_state: list[Facet]
+    national_organizations: list[Organization]
+    active_drives: list[DonationDrive]
+    past_drives: list[DonationDrive]
+    upcoming_events: list[Event]
+    past_events: list[Event]
+    org_by_id: dict[str, Organization]
+    related: dict[str, list[Resource]]
+    resources_by_publisher: dict[str, list[Resource]]
+    stories_by_org: dict[str, list[StoryFile]]
+
+    @property
+    def campaign(self):
+        return self.content.campaign
+
+
+def event_start(event: Event) -> datetime:
+    return event.starts.replace(tzinfo=ZoneInfo(event.timezone))
+
+
+def event_end(event: Event) -> datetime:
+    return event.ends.replace(tzinfo=ZoneInfo(event.timezone))
+
+
+def build(content: Content, today: date) -> Site:
+    published, withheld = [], []
+    for story in content.stories:
+        reason = consent_problem(story, today)
+        (withheld.append((story, reason)) if reason else published.append(story))
+    published.sort(key=lambda s: (s.meta.date, s.id), reverse=True)
+
+    resources = sorted(content.resources, key=lambda r: (r.title.lower(), r.id))
+    topic_index: dict[str, list[Resource]] = defaultdict(list)
+    for resource in resources:
+        for topic in resource.topics:
+            topic_index[slugify(topic)].append(resource)
+    related = {}
+    for story in published:
+        seen: dict[str, Resource] = {}
+        for theme in story.meta.themes:
+            for resource in topic_index.get(slugify(theme), []):
+                seen.setdefault(resource.id, resource)
+        related[story.id] = list(seen.values())[:RELATED_RESOURCES]
+
+    organizations = sorted(content.organizations, key=lambda o: o.name.lower())
+    by_state = _facets([o for o in organizations if NATIONAL not in o.states],
+                       lambda o: o.states)
+    for facet in by_state:
+        facet.slug = facet.label.lower()
+    drives = sorted(content.drives, key=lambda d: (d.ends, d.id))
+    events = sorted(content.events, key=lambda e: (event_start(e), e.id))
+    now_date = today
+
+    by_publisher: dict[str, list[Resource]] = defaultdict(list)
+    for resource in resources:
+        by_publisher[resource.publisher].append(resource)
+    by_org: dict[str, list[StoryFile]] = defaultdict(list)
+    for story in published:
+        by_org[story.meta.organization].append(story)
+
+    return Site(
+        content=content,
+        today=today,
+        stories=published,
+        withheld=withheld,
+        stories_by_theme=_facets(published, lambda s: s.meta.themes),
+        stories_by_year=sorted(_facets(published, lambda s: [s.meta.campaign_year]),
+                               key=lambda f: f.label, reverse=True),
+        resources=resources,
+        resources_by_audience=_facets(resources, lambda r: r.audiences),
+        resources_by_topic=_facets(resources, lambda r: r.topics),
+        resources_by_format=_facets(resources, lambda r: [r.format]),
+        organizations=organizations,
+        organizations_by_state=by_state,
+        national_organizations=[o for o in organizations if NATIONAL in o.states],
+        active_drives=[d for d in drives if d.ends >= today],
+        past_drives=sorted((d for d in drives if d.ends < today), key=lambda d: d.ends,
+                           reverse=True),
+        upcoming_events=[e for e in events if event_end(e).date() >= now_date],
+        past_events=sorted((e for e in events if event_end(e).date() < now_date),
+                           key=event_start, reverse=True),
+        org_by_id={o.id: o for o in organizations},
+        related=related,
+        resources_by_publisher=dict(by_publisher),
+        stories_by_org=dict(by_org),
+    )

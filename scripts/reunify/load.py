@@ -1,0 +1,166 @@
+"""Stage 1: read resources.yaml and stories/*.md into validated records.
+
+Each record is checked on its own, so one bad record is reported and skipped while every other
+problem in the same run is still found.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from . import explain
+from .models import Campaign, DonationDrive, Event, Organization, Resource, Story
+from .problems import Problems
+from .yamlsource import Document, parse, read_text
+
+# The lists in resources.yaml, in the order editors meet them, and the model of each item.
+KINDS: dict[str, type[BaseModel]] = {
+    "organizations": Organization,
+    "resources": Resource,
+    "drives": DonationDrive,
+    "events": Event,
+}
+TOP_LEVEL = ("campaign", *KINDS)
+
+
+@dataclass
+class StoryFile:
+    id: str
+    meta: Story
+    body: str
+    file: Path
+    body_line: int
+
+
+@dataclass
+class Content:
+    """Everything read from the repository, each record valid on its own."""
+
+    root: Path
+    campaign: Campaign | None = None
+    organizations: list[Organization] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    drives: list[DonationDrive] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    stories: list[StoryFile] = field(default_factory=list)
+    # (kind, id) -> (document, path of the record in it), for positioning later problems
+    located: dict[tuple[str, str], tuple[Document, tuple]] = field(default_factory=dict)
+    # ids of records that failed validation: references to them are not reported again
+    rejected: set[tuple[str, str]] = field(default_factory=set)
+
+    def where(self, kind: str, record_id: str, *fields) -> tuple[Path, int | None, int | None]:
+        doc, path = self.located[(kind, record_id)]
+        line, column = doc.where(path + tuple(fields))
+        return doc.file, line, column
+
+
+def _validate(model, raw, doc: Document, path: tuple, record: str, problems: Problems):
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        explain.report(exc, model, doc, path, record, problems)
+        return None
+
+
+def load_resources(file: Path, content: Content, problems: Problems) -> None:
+    text = read_text(file, problems)
+    doc = parse(text, file, problems) if text is not None else None
+    if doc is None:
+        return
+    data = doc.data
+    if not isinstance(data, dict):
+        problems.add(file, 1, 1, f"expected the fields {', '.join(TOP_LEVEL)}, found "
+                     f"{explain.found(data)}", hint="see the example in README")
+        return
+    for key in data:
+        if key not in TOP_LEVEL:
+            line, column = doc.where((key,), key=True)
+            guess = difflib.get_close_matches(str(key), TOP_LEVEL, n=1)
+            problems.add(file, line, column, f"unknown section {key!r}",
+                         hint=f"did you mean `{guess[0]}`?" if guess else
+                         "the sections are: " + ", ".join(TOP_LEVEL))
+    if "campaign" not in data:
+        problems.add(file, 1, 1, "required section `campaign` is missing",
+                     hint="add the campaign block with year, theme and dates")
+    else:
+        content.campaign = _validate(Campaign, data["campaign"], doc, ("campaign",),
+                                     "campaign", problems)
+    for kind, model in KINDS.items():
+        items = data.get(kind) or []
+        if not isinstance(items, list):
+            line, column = doc.where((kind,))
+            problems.add(file, line, column, f"expected a list of {kind}, found "
+                         f"{explain.found(items)}", hint="start each record with `- id: …`")
+            continue
+        for index, raw in enumerate(items):
+            path = (kind, index)
+            label = str(raw.get("id")) if isinstance(raw, dict) and raw.get("id") else \
+                f"#{index + 1} of {kind}"
+            record = _validate(model, raw, doc, path, label, problems)
+            if record is None:
+                content.rejected.add((kind, label))
+                continue
+            if (kind, record.id) in content.located:
+                first = content.located[(kind, record.id)]
+                line, column = doc.where(path + ("id",))
+                problems.add(file, line, column,
+                             f"the id {record.id!r} is already used by another record of "
+                             f"{kind} (line {first[0].where(first[1])[0]})",
+                             record=record.id, field="id", hint="give each record its own id")
+                continue
+            content.located[(kind, record.id)] = (doc, path)
+            getattr(content, kind).append(record)
+
+
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
+
+
+def load_story(file: Path, content: Content, problems: Problems) -> None:
+    text = read_text(file, problems)
+    if text is None:
+        return
+    story_id = file.stem
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", story_id):
+        problems.add(file, None, None, f"expected a file name of lower-case letters, digits and "
+                     f"hyphens, found {file.name!r}",
+                     hint="the file name becomes the story's address; rename it, e.g. "
+                          + re.sub(r"[^a-z0-9]+", "-", story_id.lower()).strip("-") + ".md")
+        return
+    match = _FRONT.match(text)
+    if not match:
+        problems.add(file, 1, 1, "expected the story to start with front matter between two "
+                     "`---` lines, found none", hint="copy the top of an existing story")
+        return
+    doc = parse(match[1], file, problems, line_offset=1)
+    if doc is None:
+        return
+    if not isinstance(doc.data, dict):
+        problems.add(file, 2, 1, "expected front matter fields (title, date, …), found "
+                     f"{explain.found(doc.data)}")
+        return
+    meta = _validate(Story, doc.data, doc, (), story_id, problems)
+    if meta is None:
+        return
+    body_line = text[: match.end()].count("\n") + 1
+    content.located[("stories", story_id)] = (doc, ())
+    content.stories.append(StoryFile(story_id, meta, text[match.end():], file, body_line))
+
+
+def load(root: Path, problems: Problems, *, resources: str = "resources.yaml",
+         stories: str = "stories") -> Content:
+    """Read all content below `root`; problems are collected, never raised."""
+    content = Content(root=root)
+    resources_file = root / resources
+    if resources_file.exists():
+        load_resources(resources_file, content, problems)
+    else:
+        problems.add(resources_file, None, None, "the file is missing",
+                     hint="create it from the example in README")
+    story_dir = root / stories
+    for file in sorted(story_dir.glob("*.md")) if story_dir.is_dir() else []:
+        load_story(file, content, problems)
+    return content

@@ -1,0 +1,309 @@
+"""The content model: one class per kind of record, one documented field a line.
+
+These classes are the single source for validation (`load.py`), for the JSON Schema that editors'
+YAML editors use, and for the field reference in README. Types carry an `Expect` note that says,
+in an editor's words, what a valid value looks like; error messages quote it.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Literal, Optional
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from babel import Locale, UnknownLocaleError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from .geography import NATIONAL, STATES, code_for_name
+
+
+class Expect:
+    """What a valid value looks like, in plain words, for error messages and the schema."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+def _invalid(message: str, hint: str = "") -> PydanticCustomError:
+    return PydanticCustomError("invalid", message, {"hint": hint})
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise _invalid("expected some text, found an empty value")
+    return value
+
+
+def _slug(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+        raise _invalid(f"expected an id of lower-case letters, digits and hyphens, found {value!r}",
+                       f"did you mean `{suggestion}`?" if suggestion else "")
+    return value
+
+
+def _url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme in ("http", "https") and parts.netloc and " " not in value.strip():
+        return value.strip()
+    if parts.scheme in ("mailto", "tel") and parts.path:
+        return value.strip()
+    hint = "web addresses start with https://"
+    if "@" in value and not parts.scheme:
+        hint = f"for an email address write mailto:{value.strip()}"
+    elif not parts.scheme and "." in value:
+        hint = f"did you mean `https://{value.strip()}`?"
+    raise _invalid(f"expected a web address (https://…), mailto: or tel: link, found {value!r}",
+                   hint)
+
+
+def _email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}", value.strip()):
+        raise _invalid(f"expected an email address such as info@example.org, found {value!r}")
+    return value.strip()
+
+
+def _phone(value) -> str:
+    text = str(value).strip()
+    if not re.fullmatch(r"\+?[0-9()\-. ]{7,}(?:\s*(?:x|ext\.?)\s*\d+)?", text) or \
+            sum(ch.isdigit() for ch in text) < 7:
+        raise _invalid(f"expected a phone number such as 402-555-0100, found {text!r}",
+                       "put the number in quotes")
+    return text
+
+
+def _state(value: str) -> str:
+    text = str(value).strip()
+    if text.upper() in STATES:
+        return text.upper()
+    if text.lower() == NATIONAL:
+        return NATIONAL
+    code = code_for_name(text)
+    hint = f"write `{code}` for {text}" if code else "use the two-letter postal code, e.g. AL"
+    raise _invalid(f"expected a two-letter US state code or `national`, found {text!r}", hint)
+
+
+def _language(value: str) -> str:
+    text = str(value).strip().lower()
+    try:
+        if len(text) == 2:
+            Locale.parse(text)
+            return text
+    except (UnknownLocaleError, ValueError):
+        pass
+    raise _invalid(f"expected a two-letter language code such as en or es, found {value!r}")
+
+
+def _timezone(value: str) -> str:
+    try:
+        if value in available_timezones() or value == "UTC":
+            ZoneInfo(value)
+            return value
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    raise _invalid(f"expected a time zone name such as America/Chicago, found {value!r}",
+                   "see the 'TZ identifier' column of the tz database list")
+
+
+def _file_size(value) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)\s*", str(value), re.IGNORECASE)
+    if not match:
+        raise _invalid(f"expected a size such as 282 KB or 1.5 MB, found {value!r}")
+    factor = {"b": 1, "kb": 1024, "mb": 1024 ** 2, "gb": 1024 ** 3}[match[2].lower()]
+    return int(float(match[1]) * factor)
+
+
+def _hashtag(value: str) -> str:
+    if not re.fullmatch(r"#\w+", value.strip()):
+        raise _invalid(f"expected a hashtag such as #ReunificationMonth, found {value!r}")
+    return value.strip()
+
+
+def _naive(value: datetime) -> datetime:
+    if value.tzinfo is not None:
+        raise _invalid("expected a local date and time without an offset, such as "
+                       "2026-06-10 18:00, found one with an offset",
+                       "write the local time and put the zone in `timezone`")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text), Expect("text")]
+Slug = Annotated[str, AfterValidator(_slug),
+                 Expect("an id of lower-case letters, digits and hyphens")]
+Url = Annotated[str, AfterValidator(_url), Expect("a web address starting with https://")]
+Email = Annotated[str, AfterValidator(_email), Expect("an email address")]
+Phone = Annotated[str, BeforeValidator(_phone), Expect("a phone number such as 402-555-0100")]
+State = Annotated[str, BeforeValidator(_state), Expect("a two-letter US state code or `national`")]
+Language = Annotated[str, BeforeValidator(_language), Expect("a two-letter language code")]
+TimeZone = Annotated[str, AfterValidator(_timezone), Expect("a time zone such as America/Chicago")]
+FileSize = Annotated[int, BeforeValidator(_file_size), Expect("a size such as 282 KB")]
+Hashtag = Annotated[str, AfterValidator(_hashtag), Expect("a hashtag such as #Reunify")]
+Day = Annotated[date, Expect("a date written 2026-06-15")]
+LocalTime = Annotated[datetime, AfterValidator(_naive),
+                      Expect("a local date and time written 2026-06-10 18:00")]
+Count = Annotated[int, Field(ge=0), Expect("a whole number, 0 or more")]
+Money = Annotated[float, Field(ge=0), Expect("an amount in dollars, such as 2500")]
+
+Format = Literal["guide", "tip-sheet", "fact-sheet", "video", "webinar", "podcast", "toolkit",
+                 "program", "training", "article", "collection", "report"]
+Audience = Literal["birth-parents", "caregivers", "youth", "professionals", "communities"]
+ConsentScope = Literal["web", "print", "social", "feeds"]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Figure(Record):
+    value: Text = Field(description="The figure as it should be shown, e.g. 'about 50%'")
+    label: Text = Field(description="What the figure measures, in one sentence")
+    source: Text = Field(description="Who published the figure")
+    source_url: Optional[Url] = Field(None, description="Where the figure was published")
+
+
+class Campaign(Record):
+    """This year's campaign: the `campaign:` block of resources.yaml."""
+
+    name: Text = Field("National Reunification Month", description="Name of the campaign")
+    year: Annotated[int, Field(ge=2010, le=2100), Expect("a year such as 2026")] = Field(
+        description="The campaign year")
+    theme: Text = Field(description="This year's theme, shown on the home page")
+    tagline: Optional[Text] = Field(None, description="One sentence under the theme")
+    starts: Day = Field(description="First day of the campaign, usually June 1")
+    ends: Day = Field(description="Last day of the campaign, usually June 30")
+    hashtag: Hashtag = Field(description="Hashtag for social media")
+    host: Text = Field(description="The organisation that publishes this site")
+    host_url: Optional[Url] = Field(None, description="The host's website")
+    contact_email: Email = Field(description="Where readers and partners write to the team")
+    accessibility_email: Email = Field(
+        description="Where readers ask for material in another format")
+    figures: list[Figure] = Field(default_factory=list,
+                                  description="National figures shown on the home page")
+
+
+class Organization(Record):
+    """A partner organisation: an agency, charity or programme that helps families reunify."""
+
+    id: Slug = Field(description="Permanent id; the page lives at /organizations/<id>/")
+    name: Text = Field(description="The organisation's name")
+    website: Url = Field(description="Home page")
+    description: Text = Field(description="What it does, in two or three sentences")
+    states: list[State] = Field(min_length=1, description="States served, or [national]")
+    city: Optional[Text] = Field(None, description="City of its main office")
+    services: list[Text] = Field(default_factory=list, description="Services it offers")
+    donate_url: Optional[Url] = Field(None, description="Where to give money")
+    volunteer_url: Optional[Url] = Field(None, description="Where to sign up to volunteer")
+    phone: Optional[Phone] = Field(None, description="Public phone number")
+    email: Optional[Email] = Field(None, description="Public email address")
+    feed_url: Optional[Url] = Field(None, description="RSS or Atom feed of its news")
+    last_verified: Day = Field(description="When an editor last checked these details")
+
+
+class Resource(Record):
+    """A guide, video, programme or other resource for families or professionals."""
+
+    id: Slug = Field(description="Permanent id; the page lives at /resources/<id>/")
+    title: Text = Field(description="Title as its publisher gives it")
+    url: Url = Field(description="Where to find it")
+    publisher: Slug = Field(description="Id of the organisation that publishes it")
+    format: Format = Field(description="What kind of resource it is")
+    audiences: list[Audience] = Field(min_length=1, description="Who it is for")
+    topics: list[Text] = Field(min_length=1, description="What it is about, a few words each")
+    languages: list[Language] = Field(default_factory=lambda: ["en"],
+                                      description="Languages it is available in")
+    year: Optional[Annotated[int, Field(ge=1950, le=2100), Expect("a year such as 2021")]] = \
+        Field(None, description="Year it was published")
+    description: Text = Field(description="What a reader gets from it, in two or three sentences")
+    file_type: Optional[Literal["pdf", "doc", "docx", "ppt", "pptx", "xls", "xlsx", "mp3",
+                                "mp4", "zip"]] = Field(None, description="Type of a document")
+    file_size: Optional[FileSize] = Field(None, description="Size of a document, e.g. 282 KB")
+    states: list[State] = Field(default_factory=lambda: [NATIONAL],
+                                description="States it applies to, or [national]")
+    last_verified: Day = Field(description="When an editor last checked the link")
+
+
+class Item(Record):
+    name: Text = Field(description="What is needed, e.g. 'bath towels'")
+    needed: Annotated[int, Field(ge=1), Expect("a whole number, 1 or more")] = Field(
+        description="How many are needed")
+    received: Count = Field(0, description="How many have been given so far")
+
+
+class Place(Record):
+    name: Text = Field(description="Name of the place")
+    address: Optional[Text] = Field(None, description="Street address")
+    hours: Optional[Text] = Field(None, description="Opening hours for drop-off")
+
+
+class DonationDrive(Record):
+    """A collection of goods or money for families who are reunifying."""
+
+    id: Slug = Field(description="Permanent id; the page lives at /drives/<id>/")
+    title: Text = Field(description="Name of the drive")
+    organization: Slug = Field(description="Id of the organisation running it")
+    description: Text = Field(description="Who it helps and how")
+    items: list[Item] = Field(default_factory=list, description="Goods needed")
+    goal_amount: Optional[Money] = Field(None, description="Money goal in dollars")
+    raised_amount: Optional[Money] = Field(None, description="Money raised so far in dollars")
+    starts: Day = Field(description="First day of the drive")
+    ends: Day = Field(description="Last day of the drive; after it the drive is listed as past")
+    drop_off: list[Place] = Field(default_factory=list, description="Where to bring goods")
+    give_url: Optional[Url] = Field(None, description="Where to give online")
+    states: list[State] = Field(min_length=1, description="States it serves, or [national]")
+
+
+class Event(Record):
+    """A campaign event: a celebration, webinar, training or court ceremony."""
+
+    id: Slug = Field(description="Permanent id; the page lives at /events/<id>/")
+    title: Text = Field(description="Name of the event")
+    starts: LocalTime = Field(description="Local start, e.g. 2026-06-10 18:00")
+    ends: LocalTime = Field(description="Local end, e.g. 2026-06-10 19:30")
+    timezone: TimeZone = Field(description="Time zone of the times, e.g. America/Chicago")
+    place: Optional[Place] = Field(None, description="Where it happens in person")
+    online_url: Optional[Url] = Field(None, description="Link to join online")
+    organizer: Slug = Field(description="Id of the organisation running it")
+    registration_url: Optional[Url] = Field(None, description="Where to register")
+    cost: Text = Field("Free", description="What it costs to attend")
+    description: Text = Field(description="What happens and who it is for")
+
+
+class Quote(Record):
+    text: Text = Field(description="The words, exactly as said")
+    by: Text = Field(description="Who said it, by role only: 'a mother in Alabama'")
+
+
+class Consent(Record):
+    obtained: Day = Field(description="When the family gave written consent")
+    expires: Day = Field(description="When the consent runs out; the story is then withdrawn")
+    scope: list[ConsentScope] = Field(min_length=1,
+                                      description="Where the story may appear; web is needed")
+    image: bool = Field(False, description="Whether the family agreed to publish the image")
+
+
+class StoryImage(Record):
+    src: Text = Field(description="Image file, relative to the stories folder")
+    alt: Text = Field(description="What the image shows, for people who cannot see it")
+
+
+class Story(Record):
+    """Front matter of a story in stories/<id>.md; the Markdown body follows it."""
+
+    title: Text = Field(description="Headline")
+    date: Day = Field(description="Date of publication")
+    campaign_year: Annotated[int, Field(ge=2010, le=2100), Expect("a year such as 2026")] = \
+        Field(description="Campaign year the story belongs to")
+    organization: Slug = Field(description="Id of the organisation that shared the story")
+    state: State = Field(description="State where the family lives")
+    themes: list[Text] = Field(min_length=1, description="Themes, e.g. recovery, visits")
+    summary: Text = Field(description="One or two sentences for cards and search results")
+    quotes: list[Quote] = Field(default_factory=list, description="Pull quotes")
+    consent: Consent = Field(description="The family's recorded consent")
+    image: Optional[StoryImage] = Field(None, description="Photo or illustration")
+    credit: Optional[Text] = Field(None, description="Where the story was first told")
+    private_names: list[Text] = Field(default_factory=list,
+                                      description="Names that must never appear in the story")

@@ -1,0 +1,91 @@
+"""Problems found in content, worded for campaign editors rather than programmers.
+
+Every stage appends to one `Problems` list instead of raising, so that a single run of
+`reunify check` reports everything that is wrong, each with where, what and how to fix it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    column: int | None
+    message: str
+    record: str | None = None
+    field: str | None = None
+    hint: str | None = None
+    severity: str = ERROR
+
+    def format(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        parts = []
+        if self.record:
+            parts.append(f"record {self.record}")
+        if self.field:
+            parts.append(f"field {self.field}")
+        subject = ", ".join(parts)
+        label = "" if self.severity == ERROR else "warning: "
+        text = f"{where}: {label}{subject + ': ' if subject else ''}{self.message}"
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return text
+
+
+@dataclass
+class Problems:
+    """Collects problems across all stages; relative file names keep messages short."""
+
+    root: Path | None = None
+    items: list[Problem] = field(default_factory=list)
+
+    def _name(self, file: Path | str) -> str:
+        path = Path(file)
+        if self.root is not None:
+            try:
+                return path.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return str(file)
+
+    def add(self, file, line=None, column=None, message="", *, record=None, field=None,
+            hint=None, severity=ERROR) -> None:
+        self.items.append(Problem(self._name(file), line, column, message, record, field,
+                                  hint, severity))
+
+    def warn(self, file, line=None, column=None, message="", **kw) -> None:
+        self.add(file, line, column, message, severity=WARNING, **kw)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == WARNING]
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self.items, key=lambda p: (p.file, p.line or 0, p.column or 0))
+
+    def report(self) -> str:
+        lines = [p.format() for p in self.sorted()]
+        lines.append(f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)")
+        return "\n".join(lines)
+
+
+class ContentError(Exception):
+    """Raised once, after all problems have been collected, when content cannot be built."""
+
+    def __init__(self, problems: Problems):
+        self.problems = problems
+        super().__init__(problems.report())

@@ -1,0 +1,267 @@
+"""Stage 4: every generated page as finished HTML, from the indexes and Jinja2 templates.
+
+Templates are our own files; content reaches them only as data (autoescaped), never as template
+source, so `{{ 7*7 }}` in a story stays those characters. Markdown bodies are rendered and
+sanitised in `sanitize.py` before a template sees them.
+"""
+from __future__ import annotations
+
+import json
+import math
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel import Locale
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from markupsafe import Markup
+from slugify import slugify
+
+from . import geography
+from .index import Facet, Site, event_end, event_start
+from .sanitize import markdown_to_html
+from .strings import Strings
+from .validate import image_allowed
+
+STORIES_PER_PAGE = 12
+RESOURCES_PER_PAGE = 40
+
+
+@dataclass
+class Page:
+    """One generated page: its address (a folder URL such as 'stories/'), title and HTML."""
+
+    url: str
+    title: str
+    html: str
+    description: str = ""
+    template: str | None = None
+    hide: tuple[str, ...] = ("navigation", "toc")
+
+    @property
+    def src_uri(self) -> str:
+        return self.url + "index.md"
+
+
+@dataclass
+class Asset:
+    """A generated non-page file (JSON index, copied image)."""
+
+    path: str
+    content: bytes | None = None
+    source: Path | None = None
+
+
+@dataclass
+class Output:
+    pages: list[Page] = field(default_factory=list)
+    assets: list[Asset] = field(default_factory=list)
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from the page at `from_url` to `to_url`, both relative to the site root."""
+    if "://" in to_url or to_url.startswith(("mailto:", "tel:", "#")):
+        return to_url
+    target, _, fragment = to_url.partition("#")
+    link = posixpath.relpath(target or ".", from_url.rstrip("/") or ".")
+    if target.endswith("/") or target == "":
+        link = "./" if link == "." else link + "/"
+    return link + (f"#{fragment}" if fragment else "")
+
+
+class Renderer:
+    def __init__(self, site: Site, strings: Strings, *, home_intro: str = "",
+                 site_url: str = ""):
+        self.site = site
+        self.t = strings
+        self.home_intro = home_intro
+        self.site_url = site_url.rstrip("/") + "/" if site_url else "/"
+        self.env = Environment(loader=PackageLoader("reunify", "templates"), autoescape=True,
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.env.globals.update(
+            t=strings, site=site, campaign=site.campaign, state_name=self.state_name,
+            link=self._link, event_start=event_start, event_end=event_end, today=site.today,
+            image_allowed=image_allowed, filesize=self.filesize, org_of=site.org_by_id.get,
+            slug=slugify, language_name=self.language_name, permalink=self.permalink,
+        )
+
+    @staticmethod
+    @pass_context
+    def _link(context, target: str) -> str:
+        return relative(context["page_url"], target)
+
+    def state_name(self, code: str) -> str:
+        return self.t("states.national") if code == geography.NATIONAL else \
+            geography.STATES.get(code, code)
+
+    def language_name(self, code: str) -> str:
+        return Locale.parse(code).get_display_name(self.t.locale).capitalize()
+
+    def permalink(self, url: str) -> str:
+        return self.site_url + url
+
+    def filesize(self, size: int) -> str:
+        if size >= 1024 * 1024:
+            return self.t("units.mb", size=self.t.number(round(size / 1024 / 1024, 1)))
+        return self.t("units.kb", size=self.t.number(max(1, round(size / 1024))))
+
+    def page(self, template: str, url: str, title: str, description: str = "", **data) -> Page:
+        html = self.env.get_template(template).render(page_url=url, title=title, **data)
+        return Page(url, title, html, description)
+
+    def paginated(self, items: list, per_page: int, base_url: str):
+        """Yield (url, page number, page count, slice) for each page of a long list."""
+        count = max(1, math.ceil(len(items) / per_page))
+        for number in range(1, count + 1):
+            url = base_url if number == 1 else f"{base_url}page/{number}/"
+            yield url, number, count, items[(number - 1) * per_page: number * per_page]
+
+    def pager(self, base_url: str, number: int, count: int) -> dict:
+        def at(n):
+            return base_url if n == 1 else f"{base_url}page/{n}/"
+        return {"number": number, "count": count,
+                "previous": at(number - 1) if number > 1 else None,
+                "next": at(number + 1) if number < count else None}
+
+    # -- the pages --------------------------------------------------------------------------
+
+    def render(self) -> Output:
+        out = Output()
+        out.pages.append(self.home())
+        out.pages += self.stories(out)
+        out.pages += self.resources(out)
+        out.pages += self.organizations()
+        out.pages += self.drives()
+        out.pages += self.events()
+        return out
+
+    def home(self) -> Page:
+        site = self.site
+        page = self.page("home.html", "", site.campaign.name,
+                         site.campaign.tagline or site.campaign.theme,
+                         intro=Markup(self.home_intro), stories=site.stories[:3],
+                         drives=site.active_drives[:3], events=site.upcoming_events[:3])
+        page.template = "home.html"
+        return page
+
+    def story_list(self, base_url: str, title: str, stories: list, intro: str = "") -> list[Page]:
+        pages = []
+        for url, number, count, chunk in self.paginated(stories, STORIES_PER_PAGE, base_url):
+            heading = title if number == 1 else self.t("pager.title", title=title, number=number)
+            pages.append(self.page("story_list.html", url, heading, intro, stories=chunk,
+                                   intro=intro, pager=self.pager(base_url, number, count),
+                                   total=len(stories)))
+        return pages
+
+    def stories(self, out: Output) -> list[Page]:
+        site = self.site
+        pages = self.story_list("stories/", self.t("stories.title"), site.stories,
+                                self.t("stories.intro"))
+        pages.append(self.page("facet_index.html", "stories/themes/", self.t("stories.themes"),
+                               facets=site.stories_by_theme, base="stories/themes/",
+                               noun="stories.count"))
+        for facet in site.stories_by_theme:
+            pages += self.story_list(f"stories/themes/{facet.slug}/",
+                                     self.t("stories.theme_title", theme=facet.label),
+                                     facet.items)
+        for facet in site.stories_by_year:
+            pages += self.story_list(f"stories/years/{facet.slug}/",
+                                     self.t("stories.year_title", year=facet.label), facet.items)
+        for story in site.stories:
+            image = None
+            if image_allowed(story):
+                image = f"stories/{story.id}/{Path(story.meta.image.src).name}"
+                out.assets.append(Asset(image, source=story.file.parent / story.meta.image.src))
+            pages.append(self.page("story.html", f"stories/{story.id}/", story.meta.title,
+                                   story.meta.summary, story=story, image=image,
+                                   body=Markup(markdown_to_html(story.body)),
+                                   related=site.related.get(story.id, [])))
+        return pages
+
+    def resource_facets(self) -> list[tuple[str, str, list[Facet]]]:
+        site = self.site
+        return [("audiences", "resources.by_audience", site.resources_by_audience),
+                ("topics", "resources.by_topic", site.resources_by_topic),
+                ("formats", "resources.by_format", site.resources_by_format)]
+
+    def resources(self, out: Output) -> list[Page]:
+        site = self.site
+        pages = []
+        facets = self.resource_facets()
+        for url, number, count, chunk in self.paginated(site.resources, RESOURCES_PER_PAGE,
+                                                        "resources/"):
+            title = self.t("resources.title") if number == 1 else \
+                self.t("pager.title", title=self.t("resources.title"), number=number)
+            pages.append(self.page("resource_list.html", url, title, self.t("resources.intro"),
+                                   resources=chunk, facets=facets, filters=number == 1,
+                                   languages=sorted({l for r in site.resources
+                                                     for l in r.languages}),
+                                   states=sorted({s for r in site.resources for s in r.states
+                                                  if s != geography.NATIONAL}),
+                                   pager=self.pager("resources/", number, count),
+                                   total=len(site.resources)))
+        for kind, heading, groups in facets:
+            for facet in groups:
+                label = self.facet_label(kind, facet)
+                pages.append(self.page("resource_facet.html", f"resources/{kind}/{facet.slug}/",
+                                       self.t(heading + "_title", value=label),
+                                       resources=facet.items))
+        for resource in site.resources:
+            pages.append(self.page("resource.html", f"resources/{resource.id}/", resource.title,
+                                   resource.description, resource=resource))
+        out.assets.append(Asset("resources/index.json", self.resource_index()))
+        return pages
+
+    def facet_label(self, kind: str, facet: Facet) -> str:
+        if kind in ("audiences", "formats"):
+            return self.t(f"{kind}.{facet.label}")
+        return facet.label
+
+    def resource_index(self) -> bytes:
+        """The compact list the resource filters search in the browser."""
+        rows = [{"id": r.id, "title": r.title, "format": r.format, "audiences": r.audiences,
+                 "topics": [slugify(t) for t in r.topics], "languages": r.languages,
+                 "states": r.states, "publisher": self.site.org_by_id[r.publisher].name,
+                 "year": r.year, "summary": r.description[:160]}
+                for r in self.site.resources]
+        return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def organizations(self) -> list[Page]:
+        site = self.site
+        pages = [self.page("organization_list.html", "organizations/",
+                           self.t("organizations.title"), self.t("organizations.intro"))]
+        for facet in site.organizations_by_state:
+            name = self.state_name(facet.label)
+            pages.append(self.page("organization_state.html",
+                                   f"organizations/states/{facet.slug}/",
+                                   self.t("organizations.state_title", state=name),
+                                   organizations=facet.items, state=name))
+        for org in site.organizations:
+            drives = [d for d in site.active_drives + site.past_drives
+                      if d.organization == org.id]
+            events = [e for e in site.upcoming_events if e.organizer == org.id]
+            pages.append(self.page("organization.html", f"organizations/{org.id}/", org.name,
+                                   org.description, org=org, drives=drives, events=events,
+                                   resources=site.resources_by_publisher.get(org.id, []),
+                                   stories=site.stories_by_org.get(org.id, [])))
+        return pages
+
+    def drives(self) -> list[Page]:
+        site = self.site
+        pages = [self.page("drive_list.html", "drives/", self.t("drives.title"),
+                           self.t("drives.intro"))]
+        for drive in site.active_drives + site.past_drives:
+            pages.append(self.page("drive.html", f"drives/{drive.id}/", drive.title,
+                                   drive.description, drive=drive,
+                                   past=drive in site.past_drives))
+        return pages
+
+    def events(self) -> list[Page]:
+        site = self.site
+        pages = [self.page("event_list.html", "events/", self.t("events.title"),
+                           self.t("events.intro"))]
+        for event in site.upcoming_events + site.past_events:
+            pages.append(self.page("event.html", f"events/{event.id}/", event.title,
+                                   event.description, event=event,
+                                   past=event in site.past_events))
+        return pages

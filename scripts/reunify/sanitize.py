@@ -1,0 +1,60 @@
+"""Untrusted Markdown and HTML in, safe HTML out.
+
+Content comes from editors, families' stories and partners' feeds; none of it may add script,
+styles, frames or forms to the site. Markdown is rendered with raw HTML left in, then everything
+passes through nh3 (the Rust ammonia sanitiser) with a short allow-list, so that how a dangerous
+construct is spelled or nested does not matter.
+"""
+from __future__ import annotations
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
+    "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong",
+    "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start"},
+    "*": {"lang"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+_MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+
+
+def clean_html(html: str) -> str:
+    """Strip everything but plain document structure; links get rel=noopener noreferrer."""
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer",
+                     strip_comments=True)
+
+
+def markdown_to_html(text: str, *, shift_headings: bool = True) -> str:
+    """Render a story's or page's Markdown to sanitised HTML.
+
+    Headings are shifted down one level where the page already has its own <h1>.
+    """
+    html = markdown.markdown(text, extensions=_MARKDOWN_EXTENSIONS, output_format="html")
+    if shift_headings:
+        for level in range(5, 0, -1):
+            html = html.replace(f"<h{level}", f"<h{level + 1}").replace(f"</h{level}>",
+                                                                         f"</h{level + 1}>")
+    return clean_html(html)
+
+
+_PAGE_ATTRIBUTES = {**ALLOWED_ATTRIBUTES, "*": {"lang", "id", "class", "title"}}
+_PAGE_TAGS = ALLOWED_TAGS | {"h1", "section", "aside", "nav"}
+
+
+def clean_page_html(html: str) -> str:
+    """Hand-written pages keep the ids and classes MkDocs gives headings and admonitions."""
+    return nh3.clean(html, tags=_PAGE_TAGS, attributes=_PAGE_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel=None, strip_comments=True)

@@ -1,0 +1,189 @@
+"""Stage 2: checks that span records: references, date order, consent and privacy.
+
+Records that fail a check that would break a page (a missing organisation, say) are reported
+as errors; the build stops before anything is written.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from .load import Content, StoryFile
+from .problems import Problems
+
+IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".avif"}
+
+# What would identify a family if it appeared in a story.
+_PRIVATE_PATTERNS = {
+    "an email address": re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),
+    "a phone number": re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?!\d)"),
+    "a street address": re.compile(
+        r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Drive|Dr|Lane|Ln|"
+        r"Boulevard|Blvd|Court|Ct|Way|Place|Pl)\b\.?"),
+    "a date of birth": re.compile(r"\b(?:born|birthday|date of birth|DOB)\b[^.\n]{0,25}\d{4}",
+                                  re.I),
+}
+
+
+def _check_references(content: Content, problems: Problems) -> None:
+    orgs = {org.id for org in content.organizations}
+    refs = [("resources", r.id, "publisher", r.publisher) for r in content.resources]
+    refs += [("drives", d.id, "organization", d.organization) for d in content.drives]
+    refs += [("events", e.id, "organizer", e.organizer) for e in content.events]
+    refs += [("stories", s.id, "organization", s.meta.organization) for s in content.stories]
+    for kind, record_id, name, target in refs:
+        if target not in orgs and ("organizations", target) not in content.rejected:
+            file, line, column = content.where(kind, record_id, name)
+            known = ", ".join(sorted(orgs)[:8]) + ("…" if len(orgs) > 8 else "")
+            problems.add(file, line, column,
+                         f"expected the id of an organisation in resources.yaml, found {target!r}",
+                         record=record_id, field=name,
+                         hint=f"add the organisation first, or use one of: {known}")
+
+
+def _check_order(content: Content, problems: Problems) -> None:
+    spans = [("drives", d.id, d.starts, d.ends) for d in content.drives]
+    spans += [("events", e.id, e.starts, e.ends) for e in content.events]
+    for kind, record_id, starts, ends in spans:
+        if ends < starts:
+            file, line, column = content.where(kind, record_id, "ends")
+            problems.add(file, line, column,
+                         f"expected an end on or after the start ({starts}), found {ends}",
+                         record=record_id, field="ends", hint="check the month and year")
+    campaign = content.campaign
+    if campaign and campaign.ends < campaign.starts:
+        problems.add(content.root / "resources.yaml", None, None,
+                     f"expected an end on or after the start ({campaign.starts}), "
+                     f"found {campaign.ends}", record="campaign", field="ends")
+
+
+def _check_events(content: Content, problems: Problems) -> None:
+    for event in content.events:
+        if event.place is None and event.online_url is None:
+            file, line, column = content.where("events", event.id)
+            problems.add(file, line, column, "expected a `place` or an `online_url`, found "
+                         "neither", record=event.id, field="place",
+                         hint="say where people go, or give the link to join online")
+
+
+# Addresses the generator uses for its own index pages; a record with such an id would hide one.
+RESERVED_IDS = {"stories": {"themes", "years", "page"},
+                "resources": {"audiences", "topics", "formats", "page"},
+                "organizations": {"states"}}
+
+
+def _check_reserved(content: Content, problems: Problems) -> None:
+    for (kind, record_id) in content.located:
+        if record_id in RESERVED_IDS.get(kind, ()):
+            file, line, column = content.where(kind, record_id, "id")
+            problems.add(file, line, column, f"the id {record_id!r} is reserved for the site's "
+                         f"own {kind} pages", record=record_id, field="id",
+                         hint="choose a more specific id")
+
+
+def _url_fields(value, path=()):
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _url_fields(inner, path + (key,))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _url_fields(inner, path + (index,))
+    elif isinstance(value, str) and path and isinstance(path[-1], str) and \
+            (path[-1] in ("url", "website") or path[-1].endswith("_url")):
+        yield path, value
+
+
+def _check_insecure_links(content: Content, problems: Problems) -> None:
+    for (kind, record_id), (doc, base) in content.located.items():
+        record = _record(content, kind, record_id)
+        data = record.meta.model_dump() if isinstance(record, StoryFile) else record.model_dump()
+        for path, url in _url_fields(data):
+            if url.startswith("http://"):
+                line, column = doc.where(base + path)
+                problems.warn(doc.file, line, column,
+                              f"expected a secure address (https://), found {url!r}",
+                              record=record_id, field=".".join(map(str, path)),
+                              hint="most sites also answer on https://; check and change it")
+
+
+def _record(content: Content, kind: str, record_id: str):
+    items = content.stories if kind == "stories" else getattr(content, kind)
+    return next(item for item in items if item.id == record_id)
+
+
+def consent_problem(story: StoryFile, today: date) -> str | None:
+    """Why a story may not be published today, or None if it may."""
+    consent = story.meta.consent
+    if "web" not in consent.scope:
+        return "its consent does not cover the web (scope: " + ", ".join(consent.scope) + ")"
+    if consent.obtained > today:
+        return f"its consent is dated {consent.obtained}, after today"
+    if consent.expires <= today:
+        return f"its consent expired on {consent.expires}"
+    return None
+
+
+def image_allowed(story: StoryFile) -> bool:
+    return story.meta.image is not None and story.meta.consent.image
+
+
+def _check_story(story: StoryFile, content: Content, today: date, problems: Problems,
+                 strict: bool) -> None:
+    reason = consent_problem(story, today)
+    if reason:
+        file, line, column = content.where("stories", story.id, "consent")
+        report = problems.add if strict else problems.warn
+        report(file, line, column, f"this story will not be published: {reason}",
+               record=story.id, field="consent",
+               hint="record renewed consent from the family, or remove the story")
+    image = story.meta.image
+    if image is not None:
+        file, line, column = content.where("stories", story.id, "image", "src")
+        folder = story.file.parent.resolve()
+        target = (folder / image.src).resolve()
+        if folder not in target.parents or target.suffix.lower() not in IMAGE_TYPES:
+            problems.add(file, line, column,
+                         f"expected a .jpg, .png, .webp or .avif file inside {folder.name}/, "
+                         f"found {image.src!r}", record=story.id, field="image.src")
+        elif not target.is_file():
+            problems.add(file, line, column, f"the image file {image.src!r} does not exist",
+                         record=story.id, field="image.src",
+                         hint=f"put the image in {folder.name}/ or correct the name")
+        if not story.meta.consent.image:
+            file, line, column = content.where("stories", story.id, "consent")
+            problems.warn(file, line, column, "the image will not be shown: the family's "
+                          "consent does not include the image", record=story.id,
+                          field="consent.image", hint="set `image: true` under consent only "
+                          "once the family has agreed in writing")
+    _check_privacy(story, content, problems)
+
+
+def _check_privacy(story: StoryFile, content: Content, problems: Problems) -> None:
+    texts = [(story.body, story.body_line, None)]
+    texts += [(story.meta.summary, content.where("stories", story.id, "summary")[1], "summary"),
+              (story.meta.title, content.where("stories", story.id, "title")[1], "title")]
+    texts += [(quote.text, content.where("stories", story.id, "quotes", i, "text")[1],
+               f"quotes[{i}].text") for i, quote in enumerate(story.meta.quotes)]
+    names = [re.compile(r"\b" + re.escape(name) + r"\b", re.I) for name in story.meta.private_names]
+    for text, first_line, field in texts:
+        found = [(label, m) for label, pattern in _PRIVATE_PATTERNS.items()
+                 for m in pattern.finditer(text)]
+        found += [("a name listed in private_names", m) for pattern in names
+                  for m in pattern.finditer(text)]
+        for label, match in found:
+            line = first_line + text[: match.start()].count("\n") if first_line else None
+            problems.add(story.file, line, None,
+                         f"the story shows {label} ({match.group(0)!r}), which could identify "
+                         "the family", record=story.id, field=field,
+                         hint="remove it or replace it with a role, e.g. 'a mother in Alabama'")
+
+
+def check(content: Content, today: date, problems: Problems, *, strict: bool = False) -> None:
+    _check_references(content, problems)
+    _check_order(content, problems)
+    _check_insecure_links(content, problems)
+    _check_events(content, problems)
+    _check_reserved(content, problems)
+    for story in content.stories:
+        _check_story(story, content, today, problems, strict)

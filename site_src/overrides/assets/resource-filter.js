@@ -1,0 +1,99 @@
+/* Resource filters that work on any static host: the page holds the first page of resources;
+   this script loads resources/index.json once and filters it in the browser. The filter state is
+   kept in the address (?audiences=youth&q=visits) so a filtered view can be shared. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-rf-filter]");
+  if (!form) return;
+  var results = document.querySelector("[data-rf-results]");
+  var status = form.querySelector("[data-rf-status]");
+  var pager = document.querySelector(".rf-pager");
+  var base = form.getAttribute("data-base");
+  var plural = new Intl.PluralRules(document.documentElement.lang || "en");
+  var rows = null;
+  var fields = ["q", "audiences", "topics", "formats", "language", "state"];
+
+  function message(count) {
+    if (count === 0) return form.getAttribute("data-msg-none");
+    var template = form.getAttribute(plural.select(count) === "one" ? "data-msg-one" : "data-msg-other");
+    return template.replace("{count}", count.toLocaleString(document.documentElement.lang || "en"));
+  }
+
+  function matches(row, wanted) {
+    if (wanted.audiences && row.audiences.indexOf(wanted.audiences) < 0) return false;
+    if (wanted.topics && row.topics.indexOf(wanted.topics) < 0) return false;
+    if (wanted.formats && row.format !== wanted.formats) return false;
+    if (wanted.language && row.languages.indexOf(wanted.language) < 0) return false;
+    if (wanted.state && row.states.indexOf(wanted.state) < 0 && row.states.indexOf("national") < 0) return false;
+    if (wanted.q) {
+      var haystack = (row.title + " " + row.summary + " " + row.publisher).toLowerCase();
+      var words = wanted.q.toLowerCase().split(/\s+/).filter(Boolean);
+      for (var i = 0; i < words.length; i++) if (haystack.indexOf(words[i]) < 0) return false;
+    }
+    return true;
+  }
+
+  function card(row) {
+    var article = document.createElement("article");
+    article.className = "rf-card rf-card--resource";
+    var h = document.createElement("h3");
+    h.className = "rf-card__title";
+    var a = document.createElement("a");
+    a.href = base + row.id + "/";
+    a.textContent = row.title;
+    h.appendChild(a);
+    var meta = document.createElement("p");
+    meta.className = "rf-card__meta";
+    meta.textContent = row.publisher + (row.year ? ", " + row.year : "");
+    var p = document.createElement("p");
+    p.textContent = row.summary;
+    article.appendChild(h);
+    article.appendChild(meta);
+    article.appendChild(p);
+    return article;
+  }
+
+  function wantedFromForm() {
+    var wanted = {};
+    fields.forEach(function (name) {
+      var value = form.elements[name] ? form.elements[name].value.trim() : "";
+      if (value) wanted[name] = value;
+    });
+    return wanted;
+  }
+
+  function apply(updateAddress) {
+    var wanted = wantedFromForm();
+    var active = Object.keys(wanted).length > 0;
+    if (updateAddress) {
+      var query = new URLSearchParams(wanted).toString();
+      history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+    }
+    if (!active) { window.location.reload(); return; }
+    load(function () {
+      var found = rows.filter(function (row) { return matches(row, wanted); });
+      results.textContent = "";
+      found.forEach(function (row) { results.appendChild(card(row)); });
+      if (pager) pager.hidden = true;
+      status.textContent = message(found.length);
+    });
+  }
+
+  function load(done) {
+    if (rows) return done();
+    fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); })
+      .then(function (data) { rows = data; done(); });
+  }
+
+  form.addEventListener("submit", function (event) { event.preventDefault(); apply(true); });
+  form.addEventListener("reset", function () {
+    history.replaceState(null, "", location.pathname);
+    setTimeout(function () { window.location.reload(); }, 0);
+  });
+  var params = new URLSearchParams(location.search);
+  var any = false;
+  fields.forEach(function (name) {
+    if (params.get(name) && form.elements[name]) { form.elements[name].value = params.get(name); any = true; }
+  });
+  if (any) apply(false);
+})();
