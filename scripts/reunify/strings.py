@@ -54,7 +54,7 @@ class Strings:
         return format_date(value, style, locale=self.locale)
 
     def time(self, value: datetime) -> str:
-        zone = get_timezone_name(value.tzinfo, "short", locale=self.locale, zone_variant=None)
+        zone = get_timezone_name(value, "short", locale=self.locale)
         return f"{format_time(value, 'short', locale=self.locale)} {zone}"
 
     def number(self, value) -> str:

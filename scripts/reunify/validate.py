@@ -16,11 +16,11 @@ IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".avif"}
 
 # What would identify a family if it appeared in a story.
 _PRIVATE_PATTERNS = {
-    "an email address": re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),
+    "an email address": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
     "a phone number": re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?!\d)"),
     "a street address": re.compile(
         r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Drive|Dr|Lane|Ln|"
-        r"Boulevard|Blvd|Court|Ct|Way|Place|Pl)\b\.?"),
+        r"Boulevard|Blvd|Court|Ct|Way|Place|Pl)\b"),
     "a date of birth": re.compile(r"\b(?:born|birthday|date of birth|DOB)\b[^.\n]{0,25}\d{4}",
                                   re.I),
 }

@@ -1,0 +1,116 @@
+"""Fixtures: a tiny scratch project written inline, and the sample site built once per session."""
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from reunify.cli import build_site
+
+REPO = Path(__file__).resolve().parent.parent
+# A fixed build date keeps results independent of when the tests run; sample drives and consent
+# dates are chosen around it.
+TODAY = date(2026, 11, 22)
+
+CAMPAIGN = """\
+campaign:
+  year: 2026
+  theme: Partnering makes the difference
+  starts: 2026-06-01
+  ends: 2026-06-30
+  hashtag: "#ReunificationMonth"
+  host: Test Hub
+  contact_email: hello@example.org
+  accessibility_email: access@example.org
+"""
+
+ORG = """\
+  - id: helpers
+    name: Helpers United
+    website: https://helpers.example.org/
+    description: Helps families.
+    states: [AL]
+    last_verified: 2026-10-01
+"""
+
+STORY = """\
+---
+title: A family home again
+date: 2026-06-05
+campaign_year: 2026
+organization: helpers
+state: AL
+themes: [visits]
+summary: A mother and her daughter are home together.
+consent:
+  obtained: 2026-05-01
+  expires: 2028-05-01
+  scope: [web]
+---
+They worked hard, and now they are home.
+"""
+
+
+class Project:
+    """A scratch project in a temporary folder, with helpers to write its content."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        (root / "stories").mkdir()
+        self.resources(organizations=ORG)
+
+    def resources(self, text: str | None = None, *, organizations: str = ORG, extra: str = ""):
+        if text is None:
+            text = CAMPAIGN + "organizations:\n" + organizations + extra
+        (self.root / "resources.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+
+    def story(self, name: str, text: str = STORY) -> Path:
+        path = self.root / "stories" / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    return Project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("sample") / "site"
+    build_site(REPO, site, REPO / "mkdocs.yml", TODAY)
+    return site
+
+
+def parse(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    return parse(site / url / "index.html")
+
+
+def content(soup: BeautifulSoup):
+    """The page's main content, without the header, navigation and footer."""
+    return soup.select_one("article.md-content__inner") or soup.select_one(".md-content")
+
+
+def scratch_config(project: Project) -> Path:
+    """A minimal MkDocs configuration for a scratch project, using the real theme overrides."""
+    (project.root / "pages").mkdir(exist_ok=True)
+    config = project.root / "mkdocs.yml"
+    config.write_text(textwrap.dedent(f"""\
+        site_name: Scratch
+        docs_dir: pages
+        theme:
+          name: material
+          custom_dir: {REPO / 'site_src' / 'overrides'}
+          font: false
+        plugins:
+          - search
+          - reunify
+        """), encoding="utf-8")
+    return config

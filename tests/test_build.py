@@ -1,0 +1,265 @@
+"""The sample site, built once, checked the way a reader would find things."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from reunify.cli import build_site, main
+from reunify.index import build
+from reunify.load import load
+from reunify.problems import ContentError, Problems
+
+from conftest import REPO, STORY, TODAY, content, page, parse, scratch_config
+
+
+@pytest.fixture(scope="module")
+def sample():
+    problems = Problems(root=REPO)
+    loaded = load(REPO, problems)
+    assert problems.errors == []
+    return build(loaded, TODAY)
+
+
+def _links(soup, selector, attr):
+    return [tag[attr] for tag in soup.select(selector)]
+
+
+def _main_links(main):
+    return {a["href"] for a in main.select("a[href]")}
+
+
+def test_sample_content_meets_the_minimum(sample):
+    assert len(sample.stories) >= 3
+    assert len(sample.resources) >= 15
+    assert len(sample.organizations) >= 6
+    assert len(sample.active_drives + sample.past_drives) >= 2
+    assert len(sample.upcoming_events + sample.past_events) >= 3
+
+
+def test_home_page_moves_people(sample_site, sample):
+    soup = page(sample_site, "")
+    main = content(soup)
+    assert main.h1.get_text(strip=True) == sample.campaign.theme
+    actions = {a.get_text(strip=True): a["href"] for a in main.select(".rf-hero a")}
+    assert actions == {"Read family stories": "stories/", "Find resources": "resources/",
+                       "Give to a drive": "drives/", "Join an event": "events/"}
+    assert "About 50%" in main.select_one(".rf-figures").get_text()
+    story_links = _links(main, ".rf-card--story a", "href")
+    assert story_links == [f"stories/{s.id}/" for s in sample.stories[:3]]
+    assert _links(main, ".rf-card--drive h3 a", "href") == \
+        [f"drives/{d.id}/" for d in sample.active_drives[:3]]
+    assert soup.select_one(".md-sidebar--primary").has_attr("hidden")  # no documentation sidebar
+
+
+def test_every_story_has_a_page_and_is_listed(sample_site, sample):
+    listed = _links(content(page(sample_site, "stories")), ".rf-card--story h3 a", "href")
+    assert listed == [f"{s.id}/" for s in sample.stories]  # newest first
+    for story in sample.stories:
+        main = content(page(sample_site, f"stories/{story.id}"))
+        assert main.h1.get_text(strip=True) == story.meta.title
+        quotes = [q.get_text(" ", strip=True) for q in main.select(".rf-quote blockquote")]
+        assert quotes == [q.text for q in story.meta.quotes]
+        assert f"../../organizations/{story.meta.organization}/" in _main_links(main)
+        related = _links(main, ".rf-card--resource h3 a", "href")
+        assert related == [f"../../resources/{r.id}/" for r in sample.related[story.id]]
+        for theme_link in main.select(".rf-story__themes a"):
+            theme_page = sample_site / "stories" / theme_link["href"].replace("../", "", 1)
+            assert (theme_page / "index.html").exists()
+
+
+def test_stories_by_theme_and_year(sample_site, sample):
+    for facet in sample.stories_by_theme:
+        listed = _links(content(page(sample_site, f"stories/themes/{facet.slug}")),
+                        ".rf-card--story h3 a", "href")
+        assert listed == [f"../../{s.id}/" for s in facet.items]
+    year = content(page(sample_site, "stories/years/2026"))
+    assert len(year.select(".rf-card--story")) == len(sample.stories)
+
+
+def test_every_resource_has_a_permanent_page_and_appears_in_its_facets(sample_site, sample):
+    listing = content(page(sample_site, "resources"))
+    listed = _links(listing, "[data-rf-results] .rf-card--resource h3 a", "href")
+    assert listed == [f"{r.id}/" for r in sample.resources]
+    assert {card["id"] for card in listing.select(".rf-card--resource")} == \
+        {r.id for r in sample.resources}  # anchors agencies can link to
+    for resource in sample.resources:
+        main = content(page(sample_site, f"resources/{resource.id}"))
+        assert main.h1.get_text(strip=True) == resource.title
+        assert main.select_one(".rf-actions a")["href"] == resource.url
+        for audience in resource.audiences:
+            facet = content(page(sample_site, f"resources/audiences/{audience}"))
+            assert f"../../{resource.id}/" in _links(facet, ".rf-card--resource h3 a", "href")
+        facet = content(page(sample_site, f"resources/formats/{resource.format}"))
+        assert f"../../{resource.id}/" in _links(facet, ".rf-card--resource h3 a", "href")
+
+
+def test_document_links_show_type_and_size(sample_site):
+    main = content(page(sample_site, "resources/bridging-the-gap"))
+    assert "(PDF, 282 KB)" in main.select_one(".rf-actions a").get_text()
+
+
+def test_filters_are_a_real_form_over_a_shipped_index(sample_site, sample):
+    form = content(page(sample_site, "resources")).select_one("form[data-rf-filter]")
+    assert {s["name"] for s in form.select("select")} == \
+        {"audiences", "topics", "formats", "language", "state"}
+    assert form.select_one("[role=status]")["aria-live"] == "polite"
+    import json
+    rows = json.loads((sample_site / "resources" / "index.json").read_text())
+    assert [row["id"] for row in rows] == [r.id for r in sample.resources]
+
+
+def test_organizations_by_state_with_ways_to_give(sample_site, sample):
+    listing = content(page(sample_site, "organizations"))
+    national = listing.select_one("#rf-national").find_parent("section")
+    assert {a["href"] for a in national.select(".rf-card--org h3 a")} == \
+        {f"{o.id}/" for o in sample.national_organizations}
+    for facet in sample.organizations_by_state:
+        state = content(page(sample_site, f"organizations/states/{facet.slug}"))
+        assert {a["href"] for a in state.select(".rf-card--org h3 a")} == \
+            {f"../../{o.id}/" for o in facet.items}
+    for org in sample.organizations:
+        main = content(page(sample_site, f"organizations/{org.id}"))
+        assert main.h1.get_text(strip=True) == org.name
+        buttons = {a.get_text(strip=True): a["href"] for a in main.select(".rf-actions a")}
+        if org.donate_url:
+            assert buttons["Donate"] == org.donate_url
+        if org.volunteer_url:
+            assert buttons["Volunteer"] == org.volunteer_url
+
+
+def test_drives_active_first_then_past(sample_site, sample):
+    main = content(page(sample_site, "drives"))
+    sections = main.select("section")
+    active = _links(sections[0], ".rf-card--drive h3 a", "href")
+    past = _links(sections[1], ".rf-card--drive h3 a", "href")
+    assert active == ["keep-the-lights-on/", "full-pantry-homecoming/"] or \
+        set(active) == {"keep-the-lights-on/", "full-pantry-homecoming/"}
+    assert past == ["home-again-kits-birmingham/"]
+    kits = content(page(sample_site, "drives/home-again-kits-birmingham"))
+    assert "ended" in kits.select_one(".rf-notice").get_text()
+    bars = kits.select("progress")
+    assert [(b["value"], b["max"]) for b in bars] == [("41", "60"), ("80", "80"), ("95", "120"),
+                                                      ("52", "80")]
+    money = content(page(sample_site, "drives/keep-the-lights-on")).select_one("progress")
+    assert money["aria-label"] == "$9,650 raised of $25,000"
+
+
+def test_a_drive_moves_to_past_when_its_end_date_passes(sample):
+    before = build(sample.content, TODAY.replace(year=2026, month=6, day=15))
+    assert "home-again-kits-birmingham" in [d.id for d in before.active_drives]
+    assert "home-again-kits-birmingham" in [d.id for d in sample.past_drives]
+
+
+def test_events_calendar(sample_site, sample):
+    main = content(page(sample_site, "events"))
+    listed = _links(main, ".rf-card--event h3 a", "href")
+    everything = sample.upcoming_events + sample.past_events
+    assert sorted(listed) == sorted(f"{e.id}/" for e in everything)
+    picnic = content(page(sample_site, "events/birmingham-homecoming-celebration"))
+    when = picnic.select(".rf-facts time")
+    assert when[0]["datetime"] == "2026-06-27T10:00:00-05:00"
+    assert when[0].get_text(" ", strip=True).replace("\u202f", " ") == \
+        "Saturday, June 27, 2026, 10:00 AM CDT"
+
+
+def test_hand_written_pages(sample_site):
+    for url in ("about", "how-to-help", "accessibility", "privacy"):
+        assert content(page(sample_site, url)).h1 is not None
+    access = content(page(sample_site, "accessibility"))
+    assert "mailto:access@reunification.example.org" in _main_links(access)
+
+
+def _site_files(site: Path):
+    return [p for p in site.rglob("*") if p.is_file()]
+
+
+def test_every_internal_link_resolves(sample_site):
+    missing = []
+    for html in sample_site.rglob("*.html"):
+        soup = parse(html)
+        refs = _links(soup, "a[href]", "href") + _links(soup, "link[href]", "href") + \
+            _links(soup, "script[src]", "src") + _links(soup, "img[src]", "src")
+        for ref in refs:
+            parts = urlsplit(ref)
+            if parts.scheme or ref.startswith(("#", "//")):
+                continue
+            base = sample_site if parts.path.startswith("/") else html.parent  # 404 page
+            target = (base / unquote(parts.path).lstrip("/")).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                missing.append(f"{html.relative_to(sample_site)} -> {ref}")
+    assert missing == []
+
+
+def test_no_request_leaves_the_site(sample_site):
+    """Fonts, styles, scripts and images all come from the site itself."""
+    for html in sample_site.rglob("*.html"):
+        soup = parse(html)
+        loaded = _links(soup, "script[src]", "src") + _links(soup, "img[src]", "src") + \
+            [l["href"] for l in soup.select("link[href]")
+             if set(l.get("rel", [])) & {"stylesheet", "preload", "preconnect", "icon"}]
+        assert [ref for ref in loaded if urlsplit(ref).scheme or ref.startswith("//")] == [], html
+
+
+def test_navigation_does_not_grow_with_content(sample_site, sample):
+    """Record pages are kept out of the navigation, so each page's size is bounded."""
+    nav = parse(sample_site / "index.html").select(".md-tabs a, .md-nav--primary a")
+    hrefs = {a["href"] for a in nav}
+    for story in sample.stories:
+        assert not any(story.id in h for h in hrefs)
+    for resource in sample.resources:
+        assert not any(resource.id in h for h in hrefs)
+
+
+def _fingerprint(site: Path) -> dict[str, str]:
+    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in _site_files(site)}
+
+
+def test_content_is_never_a_template_and_markup_is_escaped(project, tmp_path):
+    project.story("braces.md", STORY.replace("title: A family home again",
+                                             "title: \"{{ 7*7 }} <b>bold</b>\"")
+                  .replace("They worked hard", "{{ 7*7 }} {% if true %}x{% endif %} "
+                           "<script>alert(1)</script>They worked hard"))
+    config = scratch_config(project)
+    site = tmp_path / "out"
+    build_site(project.root, site, config, TODAY)
+    main = content(page(site, "stories/braces"))
+    assert main.h1.get_text() == "{{ 7*7 }} <b>bold</b>"
+    assert main.h1.find("b") is None
+    body = main.select_one(".rf-story__body")
+    assert "{{ 7*7 }} {% if true %}x{% endif %}" in body.get_text()
+    assert body.find("script") is None
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(project, tmp_path, capsys):
+    project.story("home-again.md")
+    scratch_config(project)
+    site = project.root / "site"
+    assert main(["build", "--root", str(project.root), "--today", "2026-11-22"]) == 0
+    before = _fingerprint(site)
+    assert "stories/home-again/index.html" in before
+    project.story("broken.md", STORY.replace("state: AL", "state: Atlantis"))
+    assert main(["build", "--root", str(project.root), "--today", "2026-11-22"]) == 1
+    err = capsys.readouterr().err
+    assert "stories/broken.md:6:8: record broken, field state" in err
+    assert "the previous site/ is unchanged" in err
+    assert _fingerprint(site) == before
+    assert [p.name for p in project.root.iterdir() if p.name.startswith(".site-")] == []
+
+
+def test_check_command_exit_codes(project, capsys):
+    project.story("fine.md")
+    assert main(["check", "--root", str(project.root), "--today", "2026-11-22"]) == 0
+    project.story("late.md", STORY.replace("expires: 2028-05-01", "expires: 2026-01-01"))
+    assert main(["check", "--root", str(project.root), "--today", "2026-11-22"]) == 0
+    assert main(["check", "--strict", "--root", str(project.root), "--today",
+                 "2026-11-22"]) == 1
+    project.resources("campaign: [\n")
+    assert main(["check", "--root", str(project.root)]) == 1
+    out = capsys.readouterr().out
+    assert "resources.yaml:2:1: YAML syntax error" in out
