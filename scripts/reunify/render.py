@@ -58,6 +58,11 @@ class Output:
     assets: list[Asset] = field(default_factory=list)
 
 
+def items_received(drive) -> int:
+    """Goods received toward a drive's item goals; gifts beyond an item's goal don't count."""
+    return sum(min(item.received, item.needed) for item in drive.items)
+
+
 def relative(from_url: str, to_url: str) -> str:
     """A link from the page at `from_url` to `to_url`, both relative to the site root."""
     if "://" in to_url or to_url.startswith(("mailto:", "tel:", "#")):
@@ -82,7 +87,7 @@ class Renderer:
             t=strings, site=site, campaign=site.campaign, state_name=self.state_name,
             link=self._link, event_start=event_start, event_end=event_end, today=site.today,
             image_allowed=image_allowed, filesize=self.filesize, org_of=site.org_by_id.get,
-            slug=slugify, language_name=self.language_name, permalink=self.permalink,
+            slug=slugify, items_received=items_received, language_name=self.language_name, permalink=self.permalink,
         )
 
     @staticmethod
