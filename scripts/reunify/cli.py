@@ -3,6 +3,9 @@
     reunify check [--strict]      find every problem in the content
     reunify build                 build the site into site/ (replaced only on success)
     reunify serve                 live preview on http://127.0.0.1:8000
+    reunify new story "Title"     start a story (or: resource, organization, drive, event)
+    reunify check --stale         list records not verified for over 12 months
+    reunify schema                rewrite schemas/*.json from the content models
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from pathlib import Path
 from .mkdocs_plugin import build_date
 from .pipeline import check, prepare
 from .problems import ContentError
+from .validate import report_stale
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -28,7 +32,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def cmd_check(args) -> int:
     root = Path(args.root).resolve()
-    problems, _ = check(root, build_date(args.today), strict=args.strict)
+    today = build_date(args.today)
+    problems, content = check(root, today, strict=args.strict)
+    if args.stale:
+        report_stale(content, today, problems)
     print(problems.report())
     failed = problems.errors or (args.strict and problems.warnings)
     return 1 if failed else 0
@@ -108,12 +115,44 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_new(args) -> int:
+    from datetime import date as _date
+
+    from .scaffold import ScaffoldError, add_record, new_story
+
+    root = Path(args.root).resolve()
+    today = build_date(args.today) if args.today else _date.today()
+    try:
+        if args.kind == "story":
+            path = new_story(root / "stories", args.title, today)
+            print(f"Wrote {path.relative_to(root)}: fill in every field, then run `make check`.")
+        else:
+            new_id = add_record(root / "resources.yaml", args.kind, args.title, today)
+            print(f"Added {args.kind} {new_id!r} to resources.yaml: fill in every field, "
+                  "then run `make check`.")
+    except ScaffoldError as exc:
+        print(f"reunify new: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from .schema import write_schemas
+
+    root = Path(args.root).resolve()
+    for path in write_schemas(root / "schemas"):
+        print(f"Wrote {path.relative_to(root)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="reunify", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("check", help="validate all content and list every problem")
     _common(p)
+    p.add_argument("--stale", action="store_true",
+                   help="also list resources and organizations not verified for 12 months")
     p.set_defaults(run=cmd_check)
     p = commands.add_parser("build", help="build the site into site/")
     _common(p)
@@ -125,6 +164,16 @@ def main(argv: list[str] | None = None) -> int:
     _common(p)
     p.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
     p.set_defaults(run=cmd_serve)
+    p = commands.add_parser("new", help="start a new story, resource, organization, drive or "
+                            "event with every field explained")
+    p.add_argument("kind", choices=["story", "resource", "organization", "drive", "event"])
+    p.add_argument("title", help="the title or name, in quotes")
+    p.add_argument("--root", default=".", help="project folder (default: current folder)")
+    p.add_argument("--today", help="date to use for new dates, YYYY-MM-DD")
+    p.set_defaults(run=cmd_new)
+    p = commands.add_parser("schema", help="write the JSON Schemas editors' YAML editors use")
+    p.add_argument("--root", default=".", help="project folder (default: current folder)")
+    p.set_defaults(run=cmd_schema)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import Locale, UnknownLocaleError
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .geography import NATIONAL, STATES, code_for_name
@@ -131,19 +131,41 @@ def _naive(value: datetime) -> datetime:
     return value
 
 
+def _schema(description: str, **schema) -> WithJsonSchema:
+    """What editors' YAML editors check as they type (the JSON Schema in schemas/)."""
+    return WithJsonSchema({"type": "string", "description": description, **schema})
+
+
 Text = Annotated[str, AfterValidator(_text), Expect("text")]
 Slug = Annotated[str, AfterValidator(_slug),
+                 _schema("lower-case letters, digits and hyphens",
+                         pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
                  Expect("an id of lower-case letters, digits and hyphens")]
-Url = Annotated[str, AfterValidator(_url), Expect("a web address starting with https://")]
-Email = Annotated[str, AfterValidator(_email), Expect("an email address")]
+Url = Annotated[str, AfterValidator(_url),
+                _schema("a web address", pattern=r"^(https?://[^\s/]+|mailto:|tel:)"),
+                Expect("a web address starting with https://")]
+Email = Annotated[str, AfterValidator(_email), _schema("an email address", format="email"),
+                  Expect("an email address")]
 Phone = Annotated[str, BeforeValidator(_phone), Expect("a phone number such as 402-555-0100")]
-State = Annotated[str, BeforeValidator(_state), Expect("a two-letter US state code or `national`")]
-Language = Annotated[str, BeforeValidator(_language), Expect("a two-letter language code")]
+State = Annotated[str, BeforeValidator(_state),
+                  _schema("a two-letter US state code, or national",
+                          enum=sorted(STATES) + [NATIONAL]),
+                  Expect("a two-letter US state code or `national`")]
+Language = Annotated[str, BeforeValidator(_language),
+                     _schema("a two-letter language code", pattern="^[a-z]{2}$"),
+                     Expect("a two-letter language code")]
 TimeZone = Annotated[str, AfterValidator(_timezone), Expect("a time zone such as America/Chicago")]
-FileSize = Annotated[int, BeforeValidator(_file_size), Expect("a size such as 282 KB")]
-Hashtag = Annotated[str, AfterValidator(_hashtag), Expect("a hashtag such as #Reunify")]
+FileSize = Annotated[int, BeforeValidator(_file_size),
+                     WithJsonSchema({"description": "a size such as 282 KB", "anyOf": [
+                         {"type": "integer", "minimum": 1},
+                         {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*([KMG]?B)\s*$"}]}),
+                     Expect("a size such as 282 KB")]
+Hashtag = Annotated[str, AfterValidator(_hashtag), _schema("a hashtag", pattern=r"^#\w+$"),
+                    Expect("a hashtag such as #Reunify")]
 Day = Annotated[date, Expect("a date written 2026-06-15")]
 LocalTime = Annotated[datetime, AfterValidator(_naive),
+                      _schema("local date and time, 2026-06-10 18:00",
+                              pattern=r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$"),
                       Expect("a local date and time written 2026-06-10 18:00")]
 Count = Annotated[int, Field(ge=0), Expect("a whole number, 0 or more")]
 Money = Annotated[float, Field(ge=0), Expect("an amount in dollars, such as 2500")]
@@ -307,3 +329,6 @@ class Story(Record):
     credit: Optional[Text] = Field(None, description="Where the story was first told")
     private_names: list[Text] = Field(default_factory=list,
                                       description="Names that must never appear in the story")
+    privacy_exceptions: list[Text] = Field(
+        default_factory=list,
+        description="Text the privacy check may allow, e.g. an agency's public phone number")

@@ -21,7 +21,7 @@ from . import geography
 from .index import Facet, Site, event_end, event_start
 from .sanitize import markdown_to_html
 from .strings import Strings
-from .validate import image_allowed
+from .validate import image_allowed, is_stale
 
 STORIES_PER_PAGE = 12
 RESOURCES_PER_PAGE = 40
@@ -87,7 +87,8 @@ class Renderer:
             t=strings, site=site, campaign=site.campaign, state_name=self.state_name,
             link=self._link, event_start=event_start, event_end=event_end, today=site.today,
             image_allowed=image_allowed, filesize=self.filesize, org_of=site.org_by_id.get,
-            slug=slugify, items_received=items_received, language_name=self.language_name, permalink=self.permalink,
+            slug=slugify, items_received=items_received,
+            stale=lambda record: is_stale(record, site.today), language_name=self.language_name, permalink=self.permalink,
         )
 
     @staticmethod

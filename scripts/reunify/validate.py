@@ -166,17 +166,39 @@ def _check_privacy(story: StoryFile, content: Content, problems: Problems) -> No
     texts += [(quote.text, content.where("stories", story.id, "quotes", i, "text")[1],
                f"quotes[{i}].text") for i, quote in enumerate(story.meta.quotes)]
     names = [re.compile(r"\b" + re.escape(name) + r"\b", re.I) for name in story.meta.private_names]
+    allowed = {text.lower() for text in story.meta.privacy_exceptions}
     for text, first_line, field in texts:
         found = [(label, m) for label, pattern in _PRIVATE_PATTERNS.items()
                  for m in pattern.finditer(text)]
         found += [("a name listed in private_names", m) for pattern in names
                   for m in pattern.finditer(text)]
         for label, match in found:
+            if match.group(0).lower() in allowed:
+                continue
             line = first_line + text[: match.start()].count("\n") if first_line else None
             problems.add(story.file, line, None,
                          f"the story shows {label} ({match.group(0)!r}), which could identify "
                          "the family", record=story.id, field=field,
                          hint="remove it or replace it with a role, e.g. 'a mother in Alabama'")
+
+
+STALE_AFTER_DAYS = 365
+
+
+def is_stale(record, today: date) -> bool:
+    """Not verified for over 12 months: links and details may have changed."""
+    return (today - record.last_verified).days > STALE_AFTER_DAYS
+
+
+def report_stale(content: Content, today: date, problems: Problems) -> None:
+    for kind in ("organizations", "resources"):
+        for record in getattr(content, kind):
+            if is_stale(record, today):
+                file, line, column = content.where(kind, record.id, "last_verified")
+                problems.warn(file, line, column,
+                              f"not verified since {record.last_verified}, over 12 months ago",
+                              record=record.id, field="last_verified",
+                              hint="check the details and link, then set today's date")
 
 
 def check(content: Content, today: date, problems: Problems, *, strict: bool = False) -> None:
