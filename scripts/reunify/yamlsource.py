@@ -96,6 +96,8 @@ class _Builder:
             try:
                 return self.constructor.construct_object(node, deep=True)
             except (ConstructorError, ValueError) as exc:
+                if node.tag == "tag:yaml.org,2002:timestamp":
+                    return node.value  # an impossible date: the model says what was expected
                 raise _Refused(f"cannot read the value {node.value!r} ({exc})", node.start_mark)
         if isinstance(node, SequenceNode):
             return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]

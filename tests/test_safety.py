@@ -1,0 +1,97 @@
+"""Unsafe content never reaches the published site, and a failed build loses nothing."""
+from __future__ import annotations
+
+import hashlib
+
+import mkdocs.commands.build
+import pytest
+
+from reunify import yamlsource
+from reunify.cli import build_site, main
+from reunify.problems import Problems
+
+from conftest import ORG, STORY, TODAY, content, page, scratch_config
+from test_sanitize import HOSTILE
+
+DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "form", "input", "meta", "style",
+                  "svg", "base", "link"}
+
+
+def _assert_inert(element):
+    for tag in element.find_all(True):
+        assert tag.name not in DANGEROUS_TAGS, tag
+        for name, value in tag.attrs.items():
+            assert not name.startswith("on"), tag
+            assert name != "style", tag
+            if name in ("href", "src"):
+                assert not str(value).strip().lower().startswith(("javascript:", "data:",
+                                                                 "vbscript:")), tag
+
+
+def test_hostile_markdown_and_text_are_inert_in_the_built_pages(project, tmp_path):
+    body = "\n\n".join(HOSTILE)
+    project.story("hostile.md", STORY.replace("They worked hard, and now they are home.", body)
+                  .replace("summary: A mother and her daughter are home together.",
+                           "summary: \"<img src=x onerror=alert(1)> home\""))
+    project.resources(organizations=ORG.replace(
+        "description: Helps families.",
+        "description: \"<script>alert('org')</script><a href='javascript:alert(1)'>x</a>\""))
+    site = tmp_path / "out"
+    build_site(project.root, site, scratch_config(project), TODAY)
+    story = content(page(site, "stories/hostile"))
+    _assert_inert(story)
+    assert story.select_one(".rf-lead").get_text() == "<img src=x onerror=alert(1)> home"
+    org = content(page(site, "organizations/helpers"))
+    _assert_inert(org)
+    assert org.select_one(".rf-lead").get_text() == \
+        "<script>alert('org')</script><a href='javascript:alert(1)'>x</a>"
+    for card_page in ("", "stories", "organizations"):
+        _assert_inert(content(page(site, card_page)))
+
+
+def _fingerprint(site):
+    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in site.rglob("*") if p.is_file()}
+
+
+def test_an_interrupted_build_leaves_the_previous_site(project, monkeypatch):
+    project.story("home-again.md")
+    config = scratch_config(project)
+    site = project.root / "site"
+    build_site(project.root, site, config, TODAY)
+    before = _fingerprint(site)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(mkdocs.commands.build, "_build_page", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(project.root, site, config, TODAY)
+    assert _fingerprint(site) == before
+    assert not [p for p in project.root.iterdir() if p.name.startswith(".site-")]
+
+
+def test_a_crash_inside_mkdocs_is_reported_and_loses_nothing(project, monkeypatch, capsys):
+    project.story("home-again.md")
+    scratch_config(project)
+    assert main(["build", "--root", str(project.root), "--today", "2026-11-22"]) == 0
+    before = _fingerprint(project.root / "site")
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(mkdocs.commands.build, "_build_page", crash)
+    assert main(["build", "--root", str(project.root), "--today", "2026-11-22"]) == 1
+    assert "build failed: disk full" in capsys.readouterr().err
+    assert _fingerprint(project.root / "site") == before
+
+
+def test_oversized_file_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(yamlsource, "MAX_FILE_BYTES", 1000)
+    file = tmp_path / "resources.yaml"
+    file.write_text("# padding\n" * 200)
+    problems = Problems(root=tmp_path)
+    assert yamlsource.read_text(file, problems) is None
+    assert [p.format() for p in problems.items] == [
+        "resources.yaml: the file is 2,000 bytes; the limit is 1,000 (hint: split it or remove "
+        "large pasted content)"]
