@@ -6,6 +6,7 @@
     reunify new story "Title"     start a story (or: resource, organization, drive, event)
     reunify check --stale         list records not verified for over 12 months
     reunify schema                rewrite schemas/*.json from the content models
+    reunify feeds refresh         fetch partners' news feeds into partner-news.json
 """
 from __future__ import annotations
 
@@ -145,6 +146,29 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def cmd_feeds(args) -> int:
+    from .feeds import refresh
+    from .load import NEWS_SNAPSHOT, load_resources, Content
+    from .problems import Problems
+
+    root = Path(args.root).resolve()
+    problems = Problems(root=root)
+    content = Content(root=root)
+    load_resources(root / "resources.yaml", content, problems)
+    feeds = {org.id: org.feed_url for org in content.organizations if org.feed_url}
+    if problems.errors:
+        print(problems.report(), file=sys.stderr)
+        print("Fix resources.yaml first; no feed was fetched.", file=sys.stderr)
+        return 1
+    print(f"Fetching {len(feeds)} partner feed(s)…", file=sys.stderr)
+    snapshot = refresh(feeds, root / NEWS_SNAPSHOT)
+    failed = sorted(org for org, state in snapshot["feeds"].items() if state.get("error"))
+    print(f"Wrote {NEWS_SNAPSHOT}: {len(feeds) - len(failed)} feed(s) fine, "
+          f"{len(failed)} failed" + (f" ({', '.join(failed)})" if failed else ""),
+          file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="reunify", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -174,6 +198,10 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("schema", help="write the JSON Schemas editors' YAML editors use")
     p.add_argument("--root", default=".", help="project folder (default: current folder)")
     p.set_defaults(run=cmd_schema)
+    p = commands.add_parser("feeds", help="partner news feeds")
+    p.add_argument("action", choices=["refresh"], help="fetch every partner feed now")
+    p.add_argument("--root", default=".", help="project folder (default: current folder)")
+    p.set_defaults(run=cmd_feeds)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -38,6 +38,49 @@ def _facets(records, values_of) -> list[Facet]:
 
 
 @dataclass
+class NewsItem:
+    """One partner news entry from the snapshot, with the organisation it came from."""
+
+    organization: Organization
+    title: str
+    link: str | None
+    published: datetime
+    dated: bool
+    summary: str
+    author: str | None
+
+
+NEWS_ON_PAGE = 50
+NEWS_PER_ORG = 5
+
+
+def _news(content: Content, org_by_id: dict) -> tuple[list[NewsItem], datetime | None]:
+    """Entries of partners that still list a feed, newest first. The snapshot is a file in the
+    repository, so its fields are checked again here rather than trusted."""
+    from .feeds import _link, parse_iso
+    from .sanitize import clean_html
+
+    snapshot = content.news or {}
+    items = []
+    for org_id, state in (snapshot.get("feeds") or {}).items():
+        org = org_by_id.get(org_id)
+        if org is None or not org.feed_url or not isinstance(state, dict):
+            continue
+        for entry in state.get("entries") or []:
+            try:
+                published = parse_iso(entry["published"])
+                items.append(NewsItem(org, str(entry["title"]), _link(entry.get("link")),
+                                      published, bool(entry.get("dated", True)),
+                                      clean_html(str(entry.get("summary") or ""), images=False),
+                                      entry.get("author")))
+            except (KeyError, TypeError, ValueError):
+                continue
+    items.sort(key=lambda item: item.published, reverse=True)
+    refreshed = snapshot.get("refreshed")
+    return items, parse_iso(refreshed) if refreshed else None
+
+
+@dataclass
 class Site:
     """Validated content, organised the way pages need it."""
 
@@ -62,6 +105,9 @@ class Site:
     related: dict[str, list[Resource]]
     resources_by_publisher: dict[str, list[Resource]]
     stories_by_org: dict[str, list[StoryFile]]
+    news: list[NewsItem] = field(default_factory=list)
+    news_by_org: dict[str, list[NewsItem]] = field(default_factory=dict)
+    news_refreshed: datetime | None = None
 
     @property
     def campaign(self):
@@ -112,6 +158,13 @@ def build(content: Content, today: date) -> Site:
     for story in published:
         by_org[story.meta.organization].append(story)
 
+    org_by_id = {o.id: o for o in organizations}
+    news, refreshed = _news(content, org_by_id)
+    news_by_org: dict[str, list[NewsItem]] = defaultdict(list)
+    for item in news:
+        if len(news_by_org[item.organization.id]) < NEWS_PER_ORG:
+            news_by_org[item.organization.id].append(item)
+
     return Site(
         content=content,
         today=today,
@@ -133,8 +186,11 @@ def build(content: Content, today: date) -> Site:
         upcoming_events=[e for e in events if event_end(e).date() >= now_date],
         past_events=sorted((e for e in events if event_end(e).date() < now_date),
                            key=event_start, reverse=True),
-        org_by_id={o.id: o for o in organizations},
+        org_by_id=org_by_id,
         related=related,
         resources_by_publisher=dict(by_publisher),
         stories_by_org=dict(by_org),
+        news=news[:NEWS_ON_PAGE],
+        news_by_org=dict(news_by_org),
+        news_refreshed=refreshed,
     )

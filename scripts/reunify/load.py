@@ -6,6 +6,7 @@ problem in the same run is still found.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,8 @@ from . import explain
 from .models import Campaign, DonationDrive, Event, Organization, Resource, Story
 from .problems import Problems
 from .yamlsource import Document, parse, read_text
+
+NEWS_SNAPSHOT = "partner-news.json"
 
 # The lists in resources.yaml, in the order editors meet them, and the model of each item.
 KINDS: dict[str, type[BaseModel]] = {
@@ -51,6 +54,8 @@ class Content:
     located: dict[tuple[str, str], tuple[Document, tuple]] = field(default_factory=dict)
     # ids of records that failed validation: references to them are not reported again
     rejected: set[tuple[str, str]] = field(default_factory=set)
+    # the partner-news snapshot written by `reunify feeds refresh`; None when there is none
+    news: dict | None = None
 
     def where(self, kind: str, record_id: str, *fields) -> tuple[Path, int | None, int | None]:
         doc, path = self.located[(kind, record_id)]
@@ -150,6 +155,23 @@ def load_story(file: Path, content: Content, problems: Problems) -> None:
     content.stories.append(StoryFile(story_id, meta, text[match.end():], file, body_line))
 
 
+def load_news(file: Path, content: Content, problems: Problems) -> None:
+    text = read_text(file, problems)
+    if text is None:
+        return
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problems.add(file, exc.lineno, exc.colno, f"the news snapshot is damaged ({exc.msg})",
+                     hint="run `reunify feeds refresh` to write it again, or restore it with git")
+        return
+    if not isinstance(data, dict) or not isinstance(data.get("feeds"), dict):
+        problems.add(file, 1, 1, "expected a news snapshot written by `reunify feeds refresh`",
+                     hint="run `reunify feeds refresh` to write it again")
+        return
+    content.news = data
+
+
 def load(root: Path, problems: Problems, *, resources: str = "resources.yaml",
          stories: str = "stories") -> Content:
     """Read all content below `root`; problems are collected, never raised."""
@@ -163,4 +185,6 @@ def load(root: Path, problems: Problems, *, resources: str = "resources.yaml",
     story_dir = root / stories
     for file in sorted(story_dir.glob("*.md")) if story_dir.is_dir() else []:
         load_story(file, content, problems)
+    if (root / NEWS_SNAPSHOT).exists():
+        load_news(root / NEWS_SNAPSHOT, content, problems)
     return content

@@ -139,6 +139,8 @@ class Renderer:
         out.pages += self.organizations()
         out.pages += self.drives()
         out.pages += self.events()
+        out.pages.append(self.page("news.html", "news/", self.t("news.title"),
+                                   self.t("news.intro"), items=self.site.news))
         return out
 
     def home(self) -> Page:
@@ -249,7 +251,8 @@ class Renderer:
             pages.append(self.page("organization.html", f"organizations/{org.id}/", org.name,
                                    org.description, org=org, drives=drives, events=events,
                                    resources=site.resources_by_publisher.get(org.id, []),
-                                   stories=site.stories_by_org.get(org.id, [])))
+                                   stories=site.stories_by_org.get(org.id, []),
+                                   news=site.news_by_org.get(org.id, [])))
         return pages
 
     def drives(self) -> list[Page]:

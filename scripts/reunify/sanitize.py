@@ -30,11 +30,20 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
 
 
-def clean_html(html: str) -> str:
+def _local_images_only(tag: str, attribute: str, value: str) -> str | None:
+    """Visitors' browsers must not contact third parties: images come from the site itself."""
+    if tag == "img" and attribute == "src" and (":" in value.split("/")[0] or
+                                                value.startswith("//")):
+        return None
+    return value
+
+
+def clean_html(html: str, *, images: bool = True) -> str:
     """Strip everything but plain document structure; links get rel=noopener noreferrer."""
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+    tags = ALLOWED_TAGS if images else ALLOWED_TAGS - {"img"}
+    return nh3.clean(html, tags=tags, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes=URL_SCHEMES, link_rel="noopener noreferrer",
-                     strip_comments=True)
+                     strip_comments=True, attribute_filter=_local_images_only)
 
 
 def markdown_to_html(text: str, *, shift_headings: bool = True) -> str:
@@ -57,4 +66,4 @@ _PAGE_TAGS = ALLOWED_TAGS | {"h1", "section", "aside", "nav"}
 def clean_page_html(html: str) -> str:
     """Hand-written pages keep the ids and classes MkDocs gives headings and admonitions."""
     return nh3.clean(html, tags=_PAGE_TAGS, attributes=_PAGE_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel=None, strip_comments=True)
+                     link_rel=None, strip_comments=True, attribute_filter=_local_images_only)

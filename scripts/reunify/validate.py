@@ -182,6 +182,22 @@ def _check_privacy(story: StoryFile, content: Content, problems: Problems) -> No
                          hint="remove it or replace it with a role, e.g. 'a mother in Alabama'")
 
 
+FEED_FAILING_DAYS = 7
+
+
+def _check_feeds(content: Content, today: date, problems: Problems) -> None:
+    feeds = (content.news or {}).get("feeds", {})
+    for org in content.organizations:
+        state = feeds.get(org.id) or {}
+        since = state.get("failing_since")
+        if org.feed_url and since and (today - date.fromisoformat(since[:10])).days > \
+                FEED_FAILING_DAYS:
+            file, line, column = content.where("organizations", org.id, "feed_url")
+            problems.warn(file, line, column, f"the feed has failed since {since[:10]}: "
+                          f"{state.get('error')}", record=org.id, field="feed_url",
+                          hint="check the address on the partner's site, or remove feed_url")
+
+
 STALE_AFTER_DAYS = 365
 
 
@@ -207,5 +223,6 @@ def check(content: Content, today: date, problems: Problems, *, strict: bool = F
     _check_insecure_links(content, problems)
     _check_events(content, problems)
     _check_reserved(content, problems)
+    _check_feeds(content, today, problems)
     for story in content.stories:
         _check_story(story, content, today, problems, strict)
