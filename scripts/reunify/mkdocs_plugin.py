@@ -12,12 +12,14 @@ content never goes through Markdown twice.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 from datetime import date
 from pathlib import Path
 
 import yaml
+from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -49,6 +51,10 @@ def front_matter(page) -> str:
         meta["description"] = page.description
     if page.template:
         meta["template"] = page.template
+    if page.jsonld:
+        # Escaped so that no value can close the <script> element it is written into.
+        meta["jsonld"] = json.dumps(page.jsonld, ensure_ascii=False, separators=(",", ":")) \
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
 
 
@@ -85,6 +91,15 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
                 files.append(File.generated(config, asset.path, content=asset.content))
         self.prepared = None  # a live preview reloads content on every rebuild
         return files
+
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        # Material writes page.meta.title and description into <title>, the header and
+        # <meta content="…"> without escaping (MkDocs templates do not autoescape); a record's
+        # title is content, so it is escaped here, where it is handed over.
+        for key in ("title", "description"):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = str(escape(page.meta[key]))
+        return markdown
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
         generated = self.html.get(page.file.src_uri)

@@ -223,6 +223,8 @@ class Organization(Record):
     email: Optional[Email] = Field(None, description="Public email address")
     feed_url: Optional[Url] = Field(None, description="RSS or Atom feed of its news")
     last_verified: Day = Field(description="When an editor last checked these details")
+    previous_ids: list[Slug] = Field(default_factory=list,
+                                     description="Earlier ids; their old addresses redirect here")
 
 
 class Resource(Record):
@@ -246,6 +248,8 @@ class Resource(Record):
     states: list[State] = Field(default_factory=lambda: [NATIONAL],
                                 description="States it applies to, or [national]")
     last_verified: Day = Field(description="When an editor last checked the link")
+    previous_ids: list[Slug] = Field(default_factory=list,
+                                     description="Earlier ids; their old addresses redirect here")
 
 
 class Item(Record):
@@ -276,6 +280,8 @@ class DonationDrive(Record):
     drop_off: list[Place] = Field(default_factory=list, description="Where to bring goods")
     give_url: Optional[Url] = Field(None, description="Where to give online")
     states: list[State] = Field(min_length=1, description="States it serves, or [national]")
+    previous_ids: list[Slug] = Field(default_factory=list,
+                                     description="Earlier ids; their old addresses redirect here")
 
 
 class Event(Record):
@@ -292,6 +298,8 @@ class Event(Record):
     registration_url: Optional[Url] = Field(None, description="Where to register")
     cost: Text = Field("Free", description="What it costs to attend")
     description: Text = Field(description="What happens and who it is for")
+    previous_ids: list[Slug] = Field(default_factory=list,
+                                     description="Earlier ids; their old addresses redirect here")
 
 
 class Quote(Record):
@@ -332,3 +340,5 @@ class Story(Record):
     privacy_exceptions: list[Text] = Field(
         default_factory=list,
         description="Text the privacy check may allow, e.g. an agency's public phone number")
+    previous_ids: list[Slug] = Field(default_factory=list,
+                                     description="Earlier file names; their addresses redirect here")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import posixpath
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale
@@ -19,43 +18,14 @@ from slugify import slugify
 
 from . import geography
 from .index import Facet, Site, event_end, event_start
+from .output import Asset, Output, Page
 from .sanitize import markdown_to_html
 from .strings import Strings
+from . import exports, syndication, structured
 from .validate import image_allowed, is_stale
 
 STORIES_PER_PAGE = 12
 RESOURCES_PER_PAGE = 40
-
-
-@dataclass
-class Page:
-    """One generated page: its address (a folder URL such as 'stories/'), title and HTML."""
-
-    url: str
-    title: str
-    html: str
-    description: str = ""
-    template: str | None = None
-    hide: tuple[str, ...] = ("navigation", "toc")
-
-    @property
-    def src_uri(self) -> str:
-        return self.url + "index.md"
-
-
-@dataclass
-class Asset:
-    """A generated non-page file (JSON index, copied image)."""
-
-    path: str
-    content: bytes | None = None
-    source: Path | None = None
-
-
-@dataclass
-class Output:
-    pages: list[Page] = field(default_factory=list)
-    assets: list[Asset] = field(default_factory=list)
 
 
 def items_received(drive) -> int:
@@ -133,14 +103,19 @@ class Renderer:
 
     def render(self) -> Output:
         out = Output()
-        out.pages.append(self.home())
-        out.pages += self.stories(out)
-        out.pages += self.resources(out)
-        out.pages += self.organizations()
-        out.pages += self.drives()
-        out.pages += self.events()
-        out.pages.append(self.page("news.html", "news/", self.t("news.title"),
-                                   self.t("news.intro"), items=self.site.news))
+        pages = [self.home()]
+        pages += self.stories(out)
+        pages += self.resources(out)
+        pages += self.organizations()
+        pages += self.drives()
+        pages += self.events()
+        pages.append(self.page("news.html", "news/", self.t("news.title"), self.t("news.intro"),
+                               items=self.site.news))
+        pages.append(self.data_page())
+        for page in pages:
+            out.add(page)
+        self.exports(out)
+        self.redirects(out)
         return out
 
     def home(self) -> Page:
@@ -150,6 +125,7 @@ class Renderer:
                          intro=Markup(self.home_intro), stories=site.stories[:3],
                          drives=site.active_drives[:3], events=site.upcoming_events[:3])
         page.template = "home.html"
+        page.jsonld = structured.campaign(site, self.permalink)
         return page
 
     def story_list(self, base_url: str, title: str, stories: list, intro: str = "") -> list[Page]:
@@ -179,11 +155,13 @@ class Renderer:
             image = None
             if image_allowed(story):
                 image = f"stories/{story.id}/{Path(story.meta.image.src).name}"
-                out.assets.append(Asset(image, source=story.file.parent / story.meta.image.src))
-            pages.append(self.page("story.html", f"stories/{story.id}/", story.meta.title,
-                                   story.meta.summary, story=story, image=image,
-                                   body=Markup(markdown_to_html(story.body)),
-                                   related=site.related.get(story.id, [])))
+                out.add(Asset(image, source=story.file.parent / story.meta.image.src))
+            page = self.page("story.html", f"stories/{story.id}/", story.meta.title,
+                             story.meta.summary, story=story, image=image,
+                             body=Markup(markdown_to_html(story.body)),
+                             related=site.related.get(story.id, []))
+            page.jsonld = structured.story(site, story, self.permalink, image)
+            pages.append(page)
         return pages
 
     def resource_facets(self) -> list[tuple[str, str, list[Facet]]]:
@@ -215,10 +193,55 @@ class Renderer:
                                        self.t(heading + "_title", value=label),
                                        resources=facet.items))
         for resource in site.resources:
-            pages.append(self.page("resource.html", f"resources/{resource.id}/", resource.title,
-                                   resource.description, resource=resource))
-        out.assets.append(Asset("resources/index.json", self.resource_index()))
+            page = self.page("resource.html", f"resources/{resource.id}/", resource.title,
+                             resource.description, resource=resource)
+            page.jsonld = structured.resource(site, resource, self.permalink)
+            pages.append(page)
+        out.add(Asset("resources/index.json", self.resource_index()))
         return pages
+
+    def data_page(self) -> Page:
+        from .load import KINDS
+        files = [(path, self.t(f"data.file.{what}"), exports.describe(path))
+                 for path, what in exports.DATA_FILES]
+        return self.page("data.html", "data/", self.t("data.title"), self.t("data.intro"),
+                         files=files, license=exports.LICENSE, kinds=KINDS,
+                         feeds=[syndication.STORIES_FEED, syndication.RESOURCES_FEED,
+                                syndication.CALENDAR])
+
+    def exports(self, out: Output) -> None:
+        files = exports.data_files(self.site, self.permalink)
+        files[syndication.STORIES_FEED] = syndication.stories_feed(self.site, self.permalink,
+                                                                   self.t)
+        files[syndication.RESOURCES_FEED] = syndication.resources_feed(self.site,
+                                                                       self.permalink, self.t)
+        files.update(syndication.calendars(self.site, self.permalink, self.host))
+        for path, content in files.items():
+            out.add(Asset(path, content))
+
+    @property
+    def host(self) -> str:
+        from urllib.parse import urlsplit
+        return urlsplit(self.site_url).netloc or "reunification-hub"
+
+    def redirects(self, out: Output) -> None:
+        """Old addresses of renamed records lead to the new ones."""
+        site = self.site
+        moved = [("stories", s.id, s.meta.previous_ids, s.meta.title) for s in site.stories]
+        moved += [("resources", r.id, r.previous_ids, r.title) for r in site.resources]
+        moved += [("organizations", o.id, o.previous_ids, o.name) for o in site.organizations]
+        moved += [("drives", d.id, d.previous_ids, d.title)
+                  for d in site.active_drives + site.past_drives]
+        moved += [("events", e.id, e.previous_ids, e.title)
+                  for e in site.upcoming_events + site.past_events]
+        template = self.env.get_template("redirect.html")
+        for kind, new_id, previous, title in moved:
+            for old in previous:
+                url = f"{kind}/{old}/"
+                target = f"{kind}/{new_id}/"
+                html = template.render(page_url=url, target=target, title=title,
+                                       absolute=self.permalink(target))
+                out.add(Asset(url + "index.html", html.encode("utf-8")))
 
     def facet_label(self, kind: str, facet: Facet) -> str:
         if kind in ("audiences", "formats"):
@@ -248,11 +271,13 @@ class Renderer:
             drives = [d for d in site.active_drives + site.past_drives
                       if d.organization == org.id]
             events = [e for e in site.upcoming_events if e.organizer == org.id]
-            pages.append(self.page("organization.html", f"organizations/{org.id}/", org.name,
-                                   org.description, org=org, drives=drives, events=events,
-                                   resources=site.resources_by_publisher.get(org.id, []),
-                                   stories=site.stories_by_org.get(org.id, []),
-                                   news=site.news_by_org.get(org.id, [])))
+            page = self.page("organization.html", f"organizations/{org.id}/", org.name,
+                             org.description, org=org, drives=drives, events=events,
+                             resources=site.resources_by_publisher.get(org.id, []),
+                             stories=site.stories_by_org.get(org.id, []),
+                             news=site.news_by_org.get(org.id, []))
+            page.jsonld = structured.organization(org, self.permalink)
+            pages.append(page)
         return pages
 
     def drives(self) -> list[Page]:
@@ -270,7 +295,8 @@ class Renderer:
         pages = [self.page("event_list.html", "events/", self.t("events.title"),
                            self.t("events.intro"))]
         for event in site.upcoming_events + site.past_events:
-            pages.append(self.page("event.html", f"events/{event.id}/", event.title,
-                                   event.description, event=event,
-                                   past=event in site.past_events))
+            page = self.page("event.html", f"events/{event.id}/", event.title,
+                             event.description, event=event, past=event in site.past_events)
+            page.jsonld = structured.event(site, event, self.permalink)
+            pages.append(page)
         return pages

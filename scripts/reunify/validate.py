@@ -73,6 +73,27 @@ RESERVED_IDS = {"stories": {"themes", "years", "page"},
                 "organizations": {"states"}}
 
 
+def _check_previous_ids(content: Content, problems: Problems) -> None:
+    """An old id must not be in use, so that its address can keep redirecting."""
+    for kind in ("organizations", "resources", "drives", "events", "stories"):
+        records = content.stories if kind == "stories" else getattr(content, kind)
+        current = {record.id for record in records}
+        claimed: dict[str, str] = {}
+        for record in records:
+            previous = record.meta.previous_ids if kind == "stories" else record.previous_ids
+            for index, old in enumerate(previous):
+                clash = "a current record" if old in current else claimed.get(old)
+                if old in RESERVED_IDS.get(kind, ()):
+                    clash = "the site's own pages"
+                if clash:
+                    file, line, column = content.where(kind, record.id, "previous_ids", index)
+                    problems.add(file, line, column, f"the old id {old!r} is also used by "
+                                 f"{clash}; one address cannot lead to two records",
+                                 record=record.id, field=f"previous_ids[{index}]",
+                                 hint="remove it from one of them")
+                claimed[old] = f"record {record.id}"
+
+
 def _check_reserved(content: Content, problems: Problems) -> None:
     for (kind, record_id) in content.located:
         if record_id in RESERVED_IDS.get(kind, ()):
@@ -223,6 +244,7 @@ def check(content: Content, today: date, problems: Problems, *, strict: bool = F
     _check_insecure_links(content, problems)
     _check_events(content, problems)
     _check_reserved(content, problems)
+    _check_previous_ids(content, problems)
     _check_feeds(content, today, problems)
     for story in content.stories:
         _check_story(story, content, today, problems, strict)

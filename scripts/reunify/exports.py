@@ -1,0 +1,176 @@
+"""Data for reuse: JSON and CSV of every public field, and Open Referral HSDS 3.0.
+
+These files live at fixed addresses under data/ that agencies build on: never rename a file or
+a field; add new fields instead. Ids in the HSDS export are uuid5 of our own ids, so they stay the
+same from build to build.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from datetime import datetime, time, timezone
+
+from . import geography
+from .index import Site, event_end, event_start
+
+# A fixed namespace: HSDS ids depend only on our ids, not on where the site is hosted.
+HSDS_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "hsds.reunification-hub")
+LICENSE = {"name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+           "url": "https://creativecommons.org/licenses/by/4.0/"}
+
+# (file, what it holds), in the order the Data page lists them.
+DATA_FILES = [
+    ("data/resources.json", "resources"), ("data/resources.csv", "resources"),
+    ("data/organizations.json", "organizations"), ("data/organizations.csv", "organizations"),
+    ("data/drives.json", "drives"), ("data/events.json", "events"),
+    ("data/hsds/organizations.json", "hsds-organizations"),
+    ("data/hsds/services.json", "hsds-services"),
+]
+
+
+def _json(value) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _record(record, page: str) -> dict:
+    data = record.model_dump(mode="json")
+    data["page"] = page
+    return data
+
+
+def resources(site: Site, permalink) -> list[dict]:
+    rows = []
+    for resource in site.resources:
+        row = _record(resource, permalink(f"resources/{resource.id}/"))
+        row["publisher_name"] = site.org_by_id[resource.publisher].name
+        rows.append(row)
+    return rows
+
+
+def organizations(site: Site, permalink) -> list[dict]:
+    return [_record(org, permalink(f"organizations/{org.id}/")) for org in site.organizations]
+
+
+def drives(site: Site, permalink) -> list[dict]:
+    rows = []
+    for drive in site.active_drives + site.past_drives:
+        row = _record(drive, permalink(f"drives/{drive.id}/"))
+        row["status"] = "active" if drive in site.active_drives else "past"
+        rows.append(row)
+    return rows
+
+
+def events(site: Site, permalink) -> list[dict]:
+    rows = []
+    for event in site.upcoming_events + site.past_events:
+        row = _record(event, permalink(f"events/{event.id}/"))
+        row["starts"] = event_start(event).isoformat()
+        row["ends"] = event_end(event).isoformat()
+        row["calendar"] = permalink(f"events/{event.id}/event.ics")
+        rows.append(row)
+    return rows
+
+
+def to_csv(rows: list[dict]) -> bytes:
+    """Flat rows: lists become '; '-separated text, so a spreadsheet opens the file as is."""
+    if not rows:
+        return b""
+    columns = list(rows[0])
+    for row in rows[1:]:
+        columns += [key for key in row if key not in columns]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "; ".join(map(str, v)) if isinstance(v, list) else
+                         ("" if v is None else v) for k, v in row.items()})
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def hsds_id(kind: str, record_id: str) -> str:
+    return str(uuid.uuid5(HSDS_NAMESPACE, f"{kind}/{record_id}"))
+
+
+def hsds_organizations(site: Site, permalink) -> list[dict]:
+    rows = []
+    for org in site.organizations:
+        org_uuid = hsds_id("organization", org.id)
+        row = {"id": org_uuid, "name": org.name, "description": org.description,
+               "website": org.website, "uri": permalink(f"organizations/{org.id}/"),
+               "phones": [], "contacts": []}
+        if org.email:
+            row["email"] = org.email
+        if org.phone:
+            row["phones"].append({"id": hsds_id("phone", org.id), "organization_id": org_uuid,
+                                  "number": org.phone})
+        rows.append(row)
+    return rows
+
+
+def _area(state: str) -> str:
+    return "United States" if state == geography.NATIONAL else geography.STATES[state]
+
+
+def hsds_services(site: Site, permalink) -> list[dict]:
+    from babel import Locale
+
+    rows = []
+    for resource in site.resources:
+        service_uuid = hsds_id("service", resource.id)
+        verified = datetime.combine(resource.last_verified, time(0), timezone.utc)
+        rows.append({
+            "id": service_uuid,
+            "organization_id": hsds_id("organization", resource.publisher),
+            "name": resource.title,
+            "description": resource.description,
+            "url": resource.url,
+            "status": "active",
+            "last_modified": verified.isoformat().replace("+00:00", "Z"),
+            "languages": [{"id": hsds_id("language", f"{resource.id}/{code}"),
+                           "service_id": service_uuid, "code": code,
+                           "name": Locale.parse(code).get_display_name("en")}
+                          for code in resource.languages],
+            "service_areas": [{"id": hsds_id("service_area", f"{resource.id}/{state}"),
+                               "service_id": service_uuid, "name": _area(state),
+                               "extent_type": "text", "extent": _area(state)}
+                              for state in resource.states],
+        })
+    return rows
+
+
+def data_files(site: Site, permalink) -> dict[str, bytes]:
+    """Every file under data/, by path."""
+    resource_rows = resources(site, permalink)
+    org_rows = organizations(site, permalink)
+    return {
+        "data/resources.json": _json(resource_rows),
+        "data/resources.csv": to_csv(resource_rows),
+        "data/organizations.json": _json(org_rows),
+        "data/organizations.csv": to_csv(org_rows),
+        "data/drives.json": _json(drives(site, permalink)),
+        "data/events.json": _json(events(site, permalink)),
+        "data/hsds/organizations.json": _json(hsds_organizations(site, permalink)),
+        "data/hsds/services.json": _json(hsds_services(site, permalink)),
+    }
+
+
+def describe(path: str) -> list[tuple[str, str]]:
+    """(field, meaning) for each column of a data file, from the content models."""
+    from .models import DonationDrive, Event, Organization, Resource
+
+    extra = {"page": "Permanent address of the record's page on this site"}
+    if path.startswith("data/hsds/"):
+        return [("", "Open Referral HSDS 3.0: see openreferral.org for every field")]
+    model = {"resources": Resource, "organizations": Organization, "drives": DonationDrive,
+             "events": Event}[path.split("/")[1].split(".")[0]]
+    rows = [(name, info.description or "") for name, info in model.model_fields.items()]
+    rows.append(("page", extra["page"]))
+    if model is Resource:
+        rows.append(("publisher_name", "Name of the publishing organization"))
+    if model is DonationDrive:
+        rows.append(("status", "active or past, on the day the site was built"))
+    if model is Event:
+        rows.append(("calendar", "Address of the event's iCalendar file"))
+    return rows
