@@ -13,7 +13,7 @@ from slugify import slugify
 
 from .geography import NATIONAL
 from .load import Content, StoryFile
-from .models import DonationDrive, Event, Organization, Resource
+from .models import Campaign, DonationDrive, Event, Organization, Resource
 from .validate import consent_problem
 
 RELATED_RESOURCES = 4
@@ -48,6 +48,32 @@ class NewsItem:
     dated: bool
     summary: str
     author: str | None
+
+
+@dataclass
+class CampaignYear:
+    """One June's campaign with what belonged to it; past years come from archive/."""
+
+    campaign: Campaign
+    current: bool
+    stories: list[StoryFile]
+    events: list[Event]
+    drives: list[DonationDrive]
+
+
+def _years(content: Content, stories: list[StoryFile], events: list[Event],
+           drives: list[DonationDrive]) -> list[CampaignYear]:
+    current = content.campaign.year
+    year_of = content.campaign_of
+    years = []
+    for campaign in [content.campaign, *content.archives]:
+        year = campaign.year
+        years.append(CampaignYear(
+            campaign, year == current,
+            [s for s in stories if s.meta.campaign_year == year],
+            [e for e in events if year_of.get(("events", e.id), current) == year],
+            [d for d in drives if year_of.get(("drives", d.id), current) == year]))
+    return sorted(years, key=lambda y: y.campaign.year, reverse=True)
 
 
 NEWS_ON_PAGE = 50
@@ -108,6 +134,7 @@ class Site:
     news: list[NewsItem] = field(default_factory=list)
     news_by_org: dict[str, list[NewsItem]] = field(default_factory=dict)
     news_refreshed: datetime | None = None
+    years: list[CampaignYear] = field(default_factory=list)
 
     @property
     def campaign(self):
@@ -193,4 +220,5 @@ def build(content: Content, today: date) -> Site:
         news=news[:NEWS_ON_PAGE],
         news_by_org=dict(news_by_org),
         news_refreshed=refreshed,
+        years=_years(content, published, events, drives),
     )

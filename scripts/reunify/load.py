@@ -28,6 +28,8 @@ KINDS: dict[str, type[BaseModel]] = {
     "events": Event,
 }
 TOP_LEVEL = ("campaign", *KINDS)
+ARCHIVE_SECTIONS = ("campaign", "drives", "events")
+ARCHIVE_DIR = "archive"
 
 
 @dataclass
@@ -54,6 +56,9 @@ class Content:
     located: dict[tuple[str, str], tuple[Document, tuple]] = field(default_factory=dict)
     # ids of records that failed validation: references to them are not reported again
     rejected: set[tuple[str, str]] = field(default_factory=set)
+    # earlier years' campaigns (archive/<year>.yaml), and the year each archived record belongs to
+    archives: list[Campaign] = field(default_factory=list)
+    campaign_of: dict[tuple[str, str], int] = field(default_factory=dict)
     # the partner-news snapshot written by `reunify feeds refresh`; None when there is none
     news: dict | None = None
 
@@ -71,30 +76,40 @@ def _validate(model, raw, doc: Document, path: tuple, record: str, problems: Pro
         return None
 
 
-def load_resources(file: Path, content: Content, problems: Problems) -> None:
+def load_resources(file: Path, content: Content, problems: Problems, *,
+                   archive: bool = False) -> None:
+    """Read resources.yaml, or (archive=True) an archived year's campaign, events and drives."""
+    sections = ARCHIVE_SECTIONS if archive else TOP_LEVEL
     text = read_text(file, problems)
     doc = parse(text, file, problems) if text is not None else None
     if doc is None:
         return
     data = doc.data
     if not isinstance(data, dict):
-        problems.add(file, 1, 1, f"expected the fields {', '.join(TOP_LEVEL)}, found "
+        problems.add(file, 1, 1, f"expected the fields {', '.join(sections)}, found "
                      f"{explain.found(data)}", hint="see the example in README")
         return
     for key in data:
-        if key not in TOP_LEVEL:
+        if key not in sections:
             line, column = doc.where((key,), key=True)
-            guess = difflib.get_close_matches(str(key), TOP_LEVEL, n=1)
+            guess = difflib.get_close_matches(str(key), sections, n=1)
             problems.add(file, line, column, f"unknown section {key!r}",
                          hint=f"did you mean `{guess[0]}`?" if guess else
-                         "the sections are: " + ", ".join(TOP_LEVEL))
+                         "the sections are: " + ", ".join(sections))
+    campaign = None
     if "campaign" not in data:
         problems.add(file, 1, 1, "required section `campaign` is missing",
                      hint="add the campaign block with year, theme and dates")
     else:
-        content.campaign = _validate(Campaign, data["campaign"], doc, ("campaign",),
-                                     "campaign", problems)
+        campaign = _validate(Campaign, data["campaign"], doc, ("campaign",),
+                             "campaign", problems)
+    if archive and campaign is not None:
+        content.archives.append(campaign)
+    elif not archive:
+        content.campaign = campaign
     for kind, model in KINDS.items():
+        if kind not in sections:
+            continue
         items = data.get(kind) or []
         if not isinstance(items, list):
             line, column = doc.where((kind,))
@@ -110,14 +125,19 @@ def load_resources(file: Path, content: Content, problems: Problems) -> None:
                 content.rejected.add((kind, label))
                 continue
             if (kind, record.id) in content.located:
-                first = content.located[(kind, record.id)]
+                first_doc, first_path = content.located[(kind, record.id)]
                 line, column = doc.where(path + ("id",))
+                where = f"line {first_doc.where(first_path)[0]}"
+                if first_doc.file != doc.file:
+                    where = f"{problems._name(first_doc.file)} {where}"
                 problems.add(file, line, column,
                              f"the id {record.id!r} is already used by another record of "
-                             f"{kind} (line {first[0].where(first[1])[0]})",
+                             f"{kind} ({where})",
                              record=record.id, field="id", hint="give each record its own id")
                 continue
             content.located[(kind, record.id)] = (doc, path)
+            if campaign is not None and archive:
+                content.campaign_of[(kind, record.id)] = campaign.year
             getattr(content, kind).append(record)
 
 
@@ -182,6 +202,8 @@ def load(root: Path, problems: Problems, *, resources: str = "resources.yaml",
     else:
         problems.add(resources_file, None, None, "the file is missing",
                      hint="create it from the example in README")
+    for file in sorted((root / ARCHIVE_DIR).glob("*.yaml")):
+        load_resources(file, content, problems, archive=True)
     story_dir = root / stories
     for file in sorted(story_dir.glob("*.md")) if story_dir.is_dir() else []:
         load_story(file, content, problems)

@@ -112,6 +112,7 @@ class Renderer:
         pages.append(self.page("news.html", "news/", self.t("news.title"), self.t("news.intro"),
                                items=self.site.news))
         pages.append(self.data_page())
+        pages += self.campaign_years()
         for page in pages:
             out.add(page)
         self.exports(out)
@@ -198,6 +199,17 @@ class Renderer:
             page.jsonld = structured.resource(site, resource, self.permalink)
             pages.append(page)
         out.add(Asset("resources/index.json", self.resource_index()))
+        return pages
+
+    def campaign_years(self) -> list[Page]:
+        """A page for every June, /2026/ and so on, and /archive/ listing them all."""
+        pages = [self.page("archive.html", "archive/", self.t("archive.title"),
+                           self.t("archive.intro"), years=self.site.years)]
+        for year in self.site.years:
+            c = year.campaign
+            pages.append(self.page("year.html", f"{c.year}/",
+                                   self.t("archive.year_title", name=c.name, year=c.year),
+                                   c.tagline or c.theme, year=year))
         return pages
 
     def data_page(self) -> Page:
