@@ -7,7 +7,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve check clean
+# Debian's chromium drives the browser tests (no browser is ever downloaded); root installs it.
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+NODE_STAMP := node_modules/.installed
+
+.PHONY: site test serve check clean chromium audit
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +23,16 @@ $(STAMP): requirements.txt pyproject.toml
 site: $(STAMP)
 	$(BIN)/reunify build
 
-test: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	  chromium fonts-dejavu-core >/dev/null; }
+
+test: $(STAMP) $(NODE_STAMP) chromium
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)
@@ -29,4 +42,4 @@ check: $(STAMP)
 	$(BIN)/reunify check
 
 clean:
-	rm -rf site .site-build-* $(VENV)
+	rm -rf site .site-build-* $(VENV) node_modules

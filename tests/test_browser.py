@@ -1,0 +1,206 @@
+"""The built site in a real browser (Debian's chromium driven by Playwright), as people use it:
+accessibility rules (axe-core, WCAG 2.2 A and AA), no console errors, no request leaving the
+machine, nothing overflowing a 375-pixel phone, keyboard-only filters and search, clean print."""
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import REPO
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+PAGES = {
+    "home": "",
+    "story index": "stories/",
+    "story": "stories/tucking-my-son-in-again/",
+    "resource listing": "resources/",
+    "resource": "resources/bridging-the-gap/",
+    "organization": "organizations/childrens-aid-society-alabama/",
+    "organizations by state": "organizations/states/al/",
+    "drive": "drives/home-again-kits-birmingham/",
+    "drives": "drives/",
+    "event": "events/birmingham-homecoming-celebration/",
+    "news": "news/",
+    "hand-written page": "about/",
+    "data page": "data/",
+    "campaign year": "2026/",
+    "not found": "no-such-page/",
+}
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        if code == 404:  # serve the site's own 404 page, as a static host does
+            body = (Path(self.directory) / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+
+@pytest.fixture(scope="session")
+def server(sample_site):
+    handler = functools.partial(QuietHandler, directory=str(sample_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A page opened in a fresh context that records console errors and every request."""
+
+    def __init__(self, browser, url, width=1280):
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
+        self.page = self.context.new_page()
+        self.requests, self.errors = [], []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.response = self.page.goto(url, wait_until="networkidle")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser):
+    opened = []
+
+    def open_page(url, width=1280):
+        opened.append(Visit(browser, url, width))
+        return opened[-1]
+
+    yield open_page
+    for item in opened:
+        item.close()
+
+
+def _axe(page):
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
+        .then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' '))
+        .slice(0, 3).join(' | ')))""", AXE_TAGS)
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_page_is_accessible_private_and_fits_a_phone(visit, server, kind):
+    url = server + PAGES[kind]
+    desktop = visit(url)
+    assert desktop.response.status == (404 if kind == "not found" else 200)
+    assert _axe(desktop.page) == []
+    assert desktop.errors == [] or kind == "not found" and all(
+        "404" in e for e in desktop.errors)
+    outside = [u for u in desktop.requests if urlsplit(u).hostname != "127.0.0.1"]
+    assert outside == []
+    phone = visit(url, width=375)
+    overflow = phone.page.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= 375
+    assert _axe(phone.page) == []
+
+
+def test_resource_filters_work_with_a_keyboard_and_can_be_shared(visit, server):
+    opened = visit(server + "resources/")
+    page = opened.page
+    select = page.locator("select[name=audiences]")
+    select.focus()
+    page.keyboard.press("End")  # keyboard choice of the last audience, as a user would
+    chosen = select.input_value()
+    assert chosen
+    page.keyboard.press("Tab")  # on to the next control, then submit with Enter from a field
+    page.locator("input[name=q]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.search.includes('audiences=')")
+    status = page.locator("[data-rf-status]")
+    assert status.get_attribute("role") == "status"
+    shown = page.locator("[data-rf-results] .rf-card--resource").count()
+    assert status.inner_text() in (f"{shown} resources", f"{shown} resource")
+    shared = page.url
+    again = visit(shared).page  # the address alone reproduces the filtered view
+    again.wait_for_function("document.querySelector('[data-rf-status]').textContent"
+                            f" !== '' && document.querySelectorAll('[data-rf-results] article')"
+                            f".length === {shown}")
+    assert again.locator("select[name=audiences]").input_value() == chosen
+    assert opened.errors == []
+
+
+def test_text_filter_and_empty_result(visit, server):
+    page = visit(server + "resources/?q=grief").page
+    page.wait_for_function("location.search === '?q=grief'")
+    page.wait_for_function("document.querySelectorAll('[data-rf-results] article').length < 5")
+    titles = page.locator("[data-rf-results] h3").all_inner_texts()
+    assert titles and all(t for t in titles)
+    page = visit(server + "resources/?q=zzzznotfound").page
+    page.wait_for_function("document.querySelector('[data-rf-status]').textContent"
+                           ".startsWith('No resource')")
+    assert page.locator("[data-rf-results] article").count() == 0
+
+
+def test_search_works_with_a_keyboard(visit, server):
+    page = visit(server).page
+    page.keyboard.press("/")
+    query = page.locator("input.md-search__input")
+    query.wait_for(state="visible")
+    assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+    page.keyboard.type("reunification")
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=10_000)
+    assert results.count() > 0
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.closest('a') && "
+                            "document.activeElement.closest('a').href")
+    assert focused
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.split("#")[0] == focused.split("#")[0]
+
+
+def test_print_is_clean(visit, server):
+    page = visit(server + "stories/tucking-my-son-in-again/").page
+    page.emulate_media(media="print")
+    assert page.locator(".md-header").is_hidden()
+    assert page.locator(".md-footer").is_hidden()
+    after = page.evaluate("""() => {
+        const a = document.querySelector('.rf-story a[href^="http"], .md-content a[href^="http"]');
+        return a ? getComputedStyle(a, '::after').content : null; }""")
+    assert after is None or "http" in after
+
+
+def test_copy_link_button(visit, server):
+    opened = visit(server + "resources/bridging-the-gap/")
+    opened.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = opened.page
+    button = page.locator("button[data-copy]")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('[data-copy-status]').textContent !== ''")
+    assert page.evaluate("navigator.clipboard.readText()") == \
+        "https://reunification.example.org/resources/bridging-the-gap/"
