@@ -175,6 +175,8 @@ def test_search_works_with_a_keyboard(visit, server):
     results.first.wait_for(timeout=10_000)
     assert results.count() > 0
     page.keyboard.press("ArrowDown")
+    page.wait_for_function("document.activeElement && "
+                           "document.activeElement.closest('.md-search-result__item')")
     focused = page.evaluate("document.activeElement.closest('a') && "
                             "document.activeElement.closest('a').href")
     assert focused
