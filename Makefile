@@ -41,5 +41,8 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/reunify check
 
+audit: site $(NODE_STAMP) chromium
+	$(BIN)/python tools/audit.py
+
 clean:
 	rm -rf site .site-build-* $(VENV) node_modules

@@ -156,7 +156,7 @@ def test_text_filter_and_empty_result(visit, server):
     page = visit(server + "resources/?q=grief").page
     page.wait_for_function("location.search === '?q=grief'")
     page.wait_for_function("document.querySelectorAll('[data-rf-results] article').length < 5")
-    titles = page.locator("[data-rf-results] h3").all_inner_texts()
+    titles = page.locator("[data-rf-results] .rf-card__title").all_inner_texts()
     assert titles and all(t for t in titles)
     page = visit(server + "resources/?q=zzzznotfound").page
     page.wait_for_function("document.querySelector('[data-rf-status]').textContent"
@@ -174,9 +174,14 @@ def test_search_works_with_a_keyboard(visit, server):
     results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=10_000)
     assert results.count() > 0
-    page.keyboard.press("ArrowDown")
-    page.wait_for_function("document.activeElement && "
-                           "document.activeElement.closest('.md-search-result__item')")
+    in_results = ("document.activeElement && "
+                  "document.activeElement.closest('.md-search-result__item') !== null")
+    for _ in range(3):  # results may re-render while the index finishes loading
+        page.keyboard.press("ArrowDown")
+        if page.evaluate(in_results):
+            break
+        page.wait_for_timeout(500)
+    assert page.evaluate(in_results)
     focused = page.evaluate("document.activeElement.closest('a') && "
                             "document.activeElement.closest('a').href")
     assert focused

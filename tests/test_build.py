@@ -49,13 +49,13 @@ def test_home_page_moves_people(sample_site, sample):
     assert "About 50%" in main.select_one(".rf-figures").get_text()
     story_links = _links(main, ".rf-card--story a", "href")
     assert story_links == [f"stories/{s.id}/" for s in sample.stories[:3]]
-    assert _links(main, ".rf-card--drive h3 a", "href") == \
+    assert _links(main, ".rf-card--drive .rf-card__title a", "href") == \
         [f"drives/{d.id}/" for d in sample.active_drives[:3]]
     assert soup.select_one(".md-sidebar--primary").has_attr("hidden")  # no documentation sidebar
 
 
 def test_every_story_has_a_page_and_is_listed(sample_site, sample):
-    listed = _links(content(page(sample_site, "stories")), ".rf-card--story h3 a", "href")
+    listed = _links(content(page(sample_site, "stories")), ".rf-card--story .rf-card__title a", "href")
     assert listed == [f"{s.id}/" for s in sample.stories]  # newest first
     for story in sample.stories:
         main = content(page(sample_site, f"stories/{story.id}"))
@@ -63,7 +63,7 @@ def test_every_story_has_a_page_and_is_listed(sample_site, sample):
         quotes = [q.get_text(" ", strip=True) for q in main.select(".rf-quote blockquote")]
         assert quotes == [q.text for q in story.meta.quotes]
         assert f"../../organizations/{story.meta.organization}/" in _main_links(main)
-        related = _links(main, ".rf-card--resource h3 a", "href")
+        related = _links(main, ".rf-card--resource .rf-card__title a", "href")
         assert related == [f"../../resources/{r.id}/" for r in sample.related[story.id]]
         for theme_link in main.select(".rf-story__themes a"):
             theme_page = sample_site / "stories" / theme_link["href"].replace("../", "", 1)
@@ -73,7 +73,7 @@ def test_every_story_has_a_page_and_is_listed(sample_site, sample):
 def test_stories_by_theme_and_year(sample_site, sample):
     for facet in sample.stories_by_theme:
         listed = _links(content(page(sample_site, f"stories/themes/{facet.slug}")),
-                        ".rf-card--story h3 a", "href")
+                        ".rf-card--story .rf-card__title a", "href")
         assert listed == [f"../../{s.id}/" for s in facet.items]
     year = content(page(sample_site, "stories/years/2026"))
     assert len(year.select(".rf-card--story")) == len(sample.stories)
@@ -81,7 +81,7 @@ def test_stories_by_theme_and_year(sample_site, sample):
 
 def test_every_resource_has_a_permanent_page_and_appears_in_its_facets(sample_site, sample):
     listing = content(page(sample_site, "resources"))
-    listed = _links(listing, "[data-rf-results] .rf-card--resource h3 a", "href")
+    listed = _links(listing, "[data-rf-results] .rf-card--resource .rf-card__title a", "href")
     assert listed == [f"{r.id}/" for r in sample.resources]
     assert {card["id"] for card in listing.select(".rf-card--resource")} == \
         {r.id for r in sample.resources}  # anchors agencies can link to
@@ -91,9 +91,9 @@ def test_every_resource_has_a_permanent_page_and_appears_in_its_facets(sample_si
         assert main.select_one(".rf-actions a")["href"] == resource.url
         for audience in resource.audiences:
             facet = content(page(sample_site, f"resources/audiences/{audience}"))
-            assert f"../../{resource.id}/" in _links(facet, ".rf-card--resource h3 a", "href")
+            assert f"../../{resource.id}/" in _links(facet, ".rf-card--resource .rf-card__title a", "href")
         facet = content(page(sample_site, f"resources/formats/{resource.format}"))
-        assert f"../../{resource.id}/" in _links(facet, ".rf-card--resource h3 a", "href")
+        assert f"../../{resource.id}/" in _links(facet, ".rf-card--resource .rf-card__title a", "href")
 
 
 def test_document_links_show_type_and_size(sample_site):
@@ -114,11 +114,11 @@ def test_filters_are_a_real_form_over_a_shipped_index(sample_site, sample):
 def test_organizations_by_state_with_ways_to_give(sample_site, sample):
     listing = content(page(sample_site, "organizations"))
     national = listing.select_one("#rf-national").find_parent("section")
-    assert {a["href"] for a in national.select(".rf-card--org h3 a")} == \
+    assert {a["href"] for a in national.select(".rf-card--org .rf-card__title a")} == \
         {f"{o.id}/" for o in sample.national_organizations}
     for facet in sample.organizations_by_state:
         state = content(page(sample_site, f"organizations/states/{facet.slug}"))
-        assert {a["href"] for a in state.select(".rf-card--org h3 a")} == \
+        assert {a["href"] for a in state.select(".rf-card--org .rf-card__title a")} == \
             {f"../../{o.id}/" for o in facet.items}
     for org in sample.organizations:
         main = content(page(sample_site, f"organizations/{org.id}"))
@@ -133,8 +133,8 @@ def test_organizations_by_state_with_ways_to_give(sample_site, sample):
 def test_drives_active_first_then_past(sample_site, sample):
     main = content(page(sample_site, "drives"))
     sections = main.select("section")
-    active = _links(sections[0], ".rf-card--drive h3 a", "href")
-    past = _links(sections[1], ".rf-card--drive h3 a", "href")
+    active = _links(sections[0], ".rf-card--drive .rf-card__title a", "href")
+    past = _links(sections[1], ".rf-card--drive .rf-card__title a", "href")
     assert active == ["keep-the-lights-on/", "full-pantry-homecoming/"] or \
         set(active) == {"keep-the-lights-on/", "full-pantry-homecoming/"}
     assert past == ["home-again-kits-birmingham/"]
@@ -155,7 +155,7 @@ def test_a_drive_moves_to_past_when_its_end_date_passes(sample):
 
 def test_events_calendar(sample_site, sample):
     main = content(page(sample_site, "events"))
-    listed = _links(main, ".rf-card--event h3 a", "href")
+    listed = _links(main, ".rf-card--event .rf-card__title a", "href")
     everything = sample.upcoming_events + sample.past_events
     assert sorted(listed) == sorted(f"{e.id}/" for e in everything)
     picnic = content(page(sample_site, "events/birmingham-homecoming-celebration"))

@@ -248,12 +248,12 @@ def test_news_page_and_organisation_page_read_only_the_snapshot(httpserver, proj
     from reunify.cli import build_site
     build_site(project.root, site, scratch_config(project), TODAY)
     news = content(page(site, "news"))
-    titles = [h.get_text(strip=True) for h in news.select(".rf-news h3")]
+    titles = [h.get_text(strip=True) for h in news.select(".rf-news .rf-card__title")]
     assert titles == ["Families celebrate at the park", "New parent mentors trained"]
     assert news.select_one(".rf-news .rf-card__meta a").get_text() == "Helpers United"
     assert "Last refreshed on" in news.get_text()
     org = content(page(site, "organizations/helpers"))
-    assert [h.get_text(strip=True) for h in org.select(".rf-news h3")] == titles
+    assert [h.get_text(strip=True) for h in org.select(".rf-news .rf-card__title")] == titles
     httpserver.start()
 
 

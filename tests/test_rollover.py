@@ -44,16 +44,16 @@ def test_roll_over_keeps_every_address_and_archives_the_year(sample_copy, tmp_pa
     assert home.h1.get_text(strip=True) == "Home is where we grow"
     old = content(page(site, "2026"))
     assert old.h1.get_text(strip=True) == "Partnering makes the difference"
-    assert sorted(a["href"] for a in old.select(".rf-card--event h3 a")) == [
+    assert sorted(a["href"] for a in old.select(".rf-card--event .rf-card__title a")) == [
         "../events/birmingham-homecoming-celebration/",
         "../events/grief-and-loss-circle/", "../events/kickoff-partnering-for-reunification/"]
-    assert [a["href"] for a in old.select(".rf-card--drive h3 a")] == \
+    assert [a["href"] for a in old.select(".rf-card--drive .rf-card__title a")] == \
         ["../drives/home-again-kits-birmingham/"]
     assert len(old.select(".rf-card--story")) == 3
     years = [a.get_text(" ", strip=True) for a in content(page(site, "archive")).select("li a")]
     assert years == ["2027 : Home is where we grow", "2026 : Partnering makes the difference"]
     drives = content(page(site, "drives"))
-    assert "keep-the-lights-on/" in [a["href"] for a in drives.select(".rf-card--drive h3 a")]
+    assert "keep-the-lights-on/" in [a["href"] for a in drives.select(".rf-card--drive .rf-card__title a")]
 
 
 def test_roll_over_needs_the_new_details(sample_copy, capsys):

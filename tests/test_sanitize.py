@@ -40,6 +40,6 @@ def test_hostile_input_is_neutralised(text):
 def test_ordinary_markdown_survives():
     soup = BeautifulSoup(markdown_to_html("## Step\n\nSee [the guide](https://example.org)."),
                          "html.parser")
-    assert soup.h3.get_text() == "Step"
+    assert soup.h2.get_text() == "Step"
     link = soup.a
     assert link["href"] == "https://example.org" and "noopener" in link["rel"]

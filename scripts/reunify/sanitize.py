@@ -49,13 +49,11 @@ def clean_html(html: str, *, images: bool = True) -> str:
 def markdown_to_html(text: str, *, shift_headings: bool = True) -> str:
     """Render a story's or page's Markdown to sanitised HTML.
 
-    Headings are shifted down one level where the page already has its own <h1>.
+    The page has its own <h1> (the title), so a `#` heading in the text becomes an <h2>.
     """
     html = markdown.markdown(text, extensions=_MARKDOWN_EXTENSIONS, output_format="html")
     if shift_headings:
-        for level in range(5, 0, -1):
-            html = html.replace(f"<h{level}", f"<h{level + 1}").replace(f"</h{level}>",
-                                                                         f"</h{level + 1}>")
+        html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
     return clean_html(html)
 
 

@@ -36,7 +36,7 @@
   function card(row) {
     var article = document.createElement("article");
     article.className = "rf-card rf-card--resource";
-    var h = document.createElement("h3");
+    var h = document.createElement("h2");
     h.className = "rf-card__title";
     var a = document.createElement("a");
     a.href = base + row.id + "/";
