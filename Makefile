@@ -11,7 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site test serve check clean chromium audit
+.PHONY: site test serve check clean chromium audit bench bench-quick
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ check: $(STAMP)
 
 audit: site $(NODE_STAMP) chromium
 	$(BIN)/python tools/audit.py
+
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py national
+
+bench-quick: $(STAMP)
+	$(BIN)/python tools/bench.py quick
 
 clean:
 	rm -rf site .site-build-* $(VENV) node_modules

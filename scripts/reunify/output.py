@@ -49,6 +49,7 @@ class Output:
     pages: list[Page] = field(default_factory=list)
     assets: list[Asset] = field(default_factory=list)
     _paths: set[str] = field(default_factory=set)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per rendering step
 
     def _claim(self, path: str) -> None:
         normal = posixpath.normpath(path)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import math
+import time
+from collections import defaultdict
 import posixpath
 from pathlib import Path
 
@@ -26,6 +28,10 @@ from .validate import image_allowed, is_stale
 
 STORIES_PER_PAGE = 12
 RESOURCES_PER_PAGE = 40
+ORGANIZATIONS_PER_PAGE = 40
+DRIVES_PER_PAGE = 24
+EVENTS_PER_PAGE = 24
+PREVIEW = 12  # records shown on a summary page before "see all"
 
 
 def items_received(drive) -> int:
@@ -103,6 +109,7 @@ class Renderer:
 
     def render(self) -> Output:
         out = Output()
+        started = time.perf_counter()
         pages = [self.home()]
         pages += self.stories(out)
         pages += self.resources(out)
@@ -115,8 +122,11 @@ class Renderer:
         pages += self.campaign_years()
         for page in pages:
             out.add(page)
+        out.timings["pages"] = time.perf_counter() - started
+        started = time.perf_counter()
         self.exports(out)
         self.redirects(out)
+        out.timings["exports"] = time.perf_counter() - started
         return out
 
     def home(self) -> Page:
@@ -129,14 +139,21 @@ class Renderer:
         page.jsonld = structured.campaign(site, self.permalink)
         return page
 
-    def story_list(self, base_url: str, title: str, stories: list, intro: str = "") -> list[Page]:
+    def paged(self, template: str, base_url: str, title: str, items: list, per_page: int,
+              description: str = "", **data) -> list[Page]:
+        """A long list split over pages base_url, base_url/page/2/…; each page's size is
+        bounded whatever the number of records."""
         pages = []
-        for url, number, count, chunk in self.paginated(stories, STORIES_PER_PAGE, base_url):
+        for url, number, count, chunk in self.paginated(items, per_page, base_url):
             heading = title if number == 1 else self.t("pager.title", title=title, number=number)
-            pages.append(self.page("story_list.html", url, heading, intro, stories=chunk,
-                                   intro=intro, pager=self.pager(base_url, number, count),
-                                   total=len(stories)))
+            pages.append(self.page(template, url, heading, description, items=chunk,
+                                   pager=self.pager(base_url, number, count), total=len(items),
+                                   first=number == 1, **data))
         return pages
+
+    def story_list(self, base_url: str, title: str, stories: list, intro: str = "") -> list[Page]:
+        return self.paged("story_list.html", base_url, title, stories, STORIES_PER_PAGE, intro,
+                          intro=intro)
 
     def stories(self, out: Output) -> list[Page]:
         site = self.site
@@ -175,24 +192,19 @@ class Renderer:
         site = self.site
         pages = []
         facets = self.resource_facets()
-        for url, number, count, chunk in self.paginated(site.resources, RESOURCES_PER_PAGE,
-                                                        "resources/"):
-            title = self.t("resources.title") if number == 1 else \
-                self.t("pager.title", title=self.t("resources.title"), number=number)
-            pages.append(self.page("resource_list.html", url, title, self.t("resources.intro"),
-                                   resources=chunk, facets=facets, filters=number == 1,
-                                   languages=sorted({l for r in site.resources
-                                                     for l in r.languages}),
-                                   states=sorted({s for r in site.resources for s in r.states
-                                                  if s != geography.NATIONAL}),
-                                   pager=self.pager("resources/", number, count),
-                                   total=len(site.resources)))
+        pages += self.paged("resource_list.html", "resources/", self.t("resources.title"),
+                            site.resources, RESOURCES_PER_PAGE, self.t("resources.intro"),
+                            facets=facets,
+                            languages=sorted({code for r in site.resources
+                                              for code in r.languages}),
+                            states=sorted({s for r in site.resources for s in r.states
+                                           if s != geography.NATIONAL}))
         for kind, heading, groups in facets:
             for facet in groups:
                 label = self.facet_label(kind, facet)
-                pages.append(self.page("resource_facet.html", f"resources/{kind}/{facet.slug}/",
-                                       self.t(heading + "_title", value=label),
-                                       resources=facet.items))
+                pages += self.paged("resource_facet.html", f"resources/{kind}/{facet.slug}/",
+                                    self.t(heading + "_title", value=label), facet.items,
+                                    RESOURCES_PER_PAGE)
         for resource in site.resources:
             page = self.page("resource.html", f"resources/{resource.id}/", resource.title,
                              resource.description, resource=resource)
@@ -275,14 +287,16 @@ class Renderer:
                            self.t("organizations.title"), self.t("organizations.intro"))]
         for facet in site.organizations_by_state:
             name = self.state_name(facet.label)
-            pages.append(self.page("organization_state.html",
-                                   f"organizations/states/{facet.slug}/",
-                                   self.t("organizations.state_title", state=name),
-                                   organizations=facet.items, state=name))
+            pages += self.paged("organization_state.html", f"organizations/states/{facet.slug}/",
+                                self.t("organizations.state_title", state=name), facet.items,
+                                ORGANIZATIONS_PER_PAGE, state=name)
+        drives_by_org, events_by_org = defaultdict(list), defaultdict(list)
+        for drive in site.active_drives + site.past_drives:
+            drives_by_org[drive.organization].append(drive)
+        for event in site.upcoming_events:
+            events_by_org[event.organizer].append(event)
         for org in site.organizations:
-            drives = [d for d in site.active_drives + site.past_drives
-                      if d.organization == org.id]
-            events = [e for e in site.upcoming_events if e.organizer == org.id]
+            drives, events = drives_by_org[org.id], events_by_org[org.id]
             page = self.page("organization.html", f"organizations/{org.id}/", org.name,
                              org.description, org=org, drives=drives, events=events,
                              resources=site.resources_by_publisher.get(org.id, []),
@@ -295,7 +309,14 @@ class Renderer:
     def drives(self) -> list[Page]:
         site = self.site
         pages = [self.page("drive_list.html", "drives/", self.t("drives.title"),
-                           self.t("drives.intro"))]
+                           self.t("drives.intro"), active=site.active_drives[:DRIVES_PER_PAGE],
+                           past=site.past_drives[:PREVIEW])]
+        if len(site.active_drives) > DRIVES_PER_PAGE:
+            pages += self.paged("record_list.html", "drives/active/", self.t("drives.active"),
+                                site.active_drives, DRIVES_PER_PAGE, card="drive")
+        if len(site.past_drives) > PREVIEW:
+            pages += self.paged("record_list.html", "drives/past/", self.t("drives.past"),
+                                site.past_drives, DRIVES_PER_PAGE, card="drive")
         for drive in site.active_drives + site.past_drives:
             pages.append(self.page("drive.html", f"drives/{drive.id}/", drive.title,
                                    drive.description, drive=drive,
@@ -305,7 +326,15 @@ class Renderer:
     def events(self) -> list[Page]:
         site = self.site
         pages = [self.page("event_list.html", "events/", self.t("events.title"),
-                           self.t("events.intro"))]
+                           self.t("events.intro"),
+                           upcoming=site.upcoming_events[:EVENTS_PER_PAGE],
+                           past=site.past_events[:PREVIEW])]
+        if len(site.upcoming_events) > EVENTS_PER_PAGE:
+            pages += self.paged("record_list.html", "events/upcoming/", self.t("events.upcoming"),
+                                site.upcoming_events, EVENTS_PER_PAGE, card="event")
+        if len(site.past_events) > PREVIEW:
+            pages += self.paged("record_list.html", "events/past/", self.t("events.past"),
+                                site.past_events, EVENTS_PER_PAGE, card="event")
         for event in site.upcoming_events + site.past_events:
             page = self.page("event.html", f"events/{event.id}/", event.title,
                              event.description, event=event, past=event in site.past_events)

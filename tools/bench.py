@@ -1,0 +1,317 @@
+"""How long a build takes, and how big its output is, at national size. Not a test: it measures.
+
+    make bench          national size: 1,000 stories, 10,000 resources, 2,000 organizations,
+                        500 drives, 200 events
+    make bench-quick    ten times the sample content
+
+It writes a synthetic content set (valid against our models, realistic field lengths) into a
+temporary folder, builds it in a child process stage by stage, then builds a plain MkDocs site
+with the same number of Markdown pages and the same theme as the baseline. Figures are printed
+and written to bench/results-<scale>.md with the machine they were taken on.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCALES = {
+    "national": {"stories": 1000, "resources": 10000, "organizations": 2000, "drives": 500,
+                 "events": 200},
+    "quick": {"stories": 30, "resources": 160, "organizations": 140, "drives": 30,
+              "events": 30},
+}
+WORDS = ("family parents children caregivers reunification visits support home court plan "
+         "services recovery therapy housing school foster kinship caseworker partnership trust "
+         "community safety progress weekend meeting training guide help together").split()
+STATES = ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN",
+          "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV",
+          "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN",
+          "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY"]
+FORMATS = ["guide", "tip-sheet", "fact-sheet", "video", "webinar", "podcast", "toolkit",
+           "program", "training", "article"]
+AUDIENCES = ["birth-parents", "caregivers", "youth", "professionals", "communities"]
+TOPICS = ["visits", "partnership", "recovery", "housing", "grief and loss", "peer support",
+          "communication", "trauma-informed care", "family-centered services", "employment",
+          "education", "parenting", "substance use", "kinship care", "court"]
+
+
+def words(rng: random.Random, count: int) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(count))
+    return text[0].upper() + text[1:] + "."
+
+
+def q(text: str) -> str:
+    return json.dumps(text)
+
+
+def generate(folder: Path, counts: dict, seed: int = 2026) -> None:
+    rng = random.Random(seed)
+    shutil.copytree(ROOT / "site_src", folder / "site_src")
+    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    out = [textwrap.dedent("""\
+        campaign:
+          year: 2026
+          theme: Partnering makes the difference
+          tagline: Every June we celebrate families who reunify safely.
+          starts: 2026-06-01
+          ends: 2026-06-30
+          hashtag: "#ReunificationMonth"
+          host: National Reunification Month Hub
+          contact_email: hello@example.org
+          accessibility_email: access@example.org
+        organizations:
+        """)]
+    for i in range(counts["organizations"]):
+        states = "[national]" if i % 50 == 0 else f"[{rng.choice(STATES)}]"
+        out.append(f"""  - id: org-{i}
+    name: {q(f"Family Support Partner {i}")}
+    website: https://org{i}.example.org/
+    description: {q(words(rng, 45))}
+    states: {states}
+    city: {q(f"City {i % 300}")}
+    services: [{q(words(rng, 4))}, {q(words(rng, 5))}]
+    donate_url: https://org{i}.example.org/give
+    volunteer_url: https://org{i}.example.org/volunteer
+    phone: "402-555-{i % 10000:04d}"
+    last_verified: 2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}
+""")
+    out.append("resources:\n")
+    for i in range(counts["resources"]):
+        audiences = sorted(set(rng.sample(AUDIENCES, rng.randint(1, 3))))
+        topics = sorted(set(rng.sample(TOPICS, rng.randint(1, 3))))
+        document = rng.random() < 0.3
+        out.append(f"""  - id: resource-{i}
+    title: {q(words(rng, rng.randint(4, 10))[:-1])}
+    url: https://org{i % counts["organizations"]}.example.org/resources/{i}
+    publisher: org-{i % counts["organizations"]}
+    format: {rng.choice(FORMATS)}
+    audiences: [{", ".join(audiences)}]
+    topics: [{", ".join(q(t) for t in topics)}]
+    languages: [{"en, es" if i % 7 == 0 else "en"}]
+    year: {rng.randint(2010, 2026)}
+    description: {q(words(rng, rng.randint(30, 60)))}
+""" + (f"""    file_type: pdf
+    file_size: {rng.randint(80, 4000)} KB
+""" if document else "") + f"""    states: [{rng.choice(STATES) if i % 3 else "national"}]
+    last_verified: 2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}
+""")
+    out.append("drives:\n")
+    for i in range(counts["drives"]):
+        month = rng.randint(1, 12)
+        out.append(f"""  - id: drive-{i}
+    title: {q(words(rng, 5)[:-1])}
+    organization: org-{i % counts["organizations"]}
+    description: {q(words(rng, 40))}
+    items:
+      - name: Bath towels
+        needed: {rng.randint(20, 200)}
+        received: {rng.randint(0, 150)}
+      - name: Kitchen sets
+        needed: {rng.randint(10, 90)}
+        received: {rng.randint(0, 60)}
+    goal_amount: {rng.randint(1000, 50000)}
+    raised_amount: {rng.randint(0, 20000)}
+    starts: 2026-{month:02d}-01
+    ends: {2026 + (month > 6)}-{month:02d}-28
+    drop_off:
+      - name: {q(f"Drop-off point {i}")}
+        hours: Weekdays 9 to 5
+    give_url: https://org{i}.example.org/give
+    states: [{rng.choice(STATES)}]
+""")
+    out.append("events:\n")
+    for i in range(counts["events"]):
+        day = rng.randint(1, 30)
+        out.append(f"""  - id: event-{i}
+    title: {q(words(rng, 6)[:-1])}
+    starts: 2026-06-{day:02d} 18:00
+    ends: 2026-06-{day:02d} 19:30
+    timezone: America/Chicago
+    online_url: https://events.example.org/{i}
+    organizer: org-{i % counts["organizations"]}
+    description: {q(words(rng, 50))}
+""")
+    (folder / "resources.yaml").write_text("".join(out), encoding="utf-8")
+    stories = folder / "stories"
+    stories.mkdir()
+    for i in range(counts["stories"]):
+        body = "\n\n".join(words(rng, rng.randint(60, 120)) for _ in range(5))
+        (stories / f"story-{i}.md").write_text(f"""---
+title: {q(words(rng, 7)[:-1])}
+date: 2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}
+campaign_year: 2026
+organization: org-{i % counts["organizations"]}
+state: {rng.choice(STATES)}
+themes: [{", ".join(q(t) for t in sorted(set(rng.sample(TOPICS, 2))))}]
+summary: {q(words(rng, 35))}
+quotes:
+  - text: {q(words(rng, 15))}
+    by: a parent
+consent:
+  obtained: 2026-01-01
+  expires: 2030-01-01
+  scope: [web, feeds]
+---
+## What happened
+
+{body}
+""", encoding="utf-8")
+
+
+CHILD = r"""
+import json, os, sys, time
+from datetime import date
+from pathlib import Path
+root, site = Path(sys.argv[1]), Path(sys.argv[2])
+os.environ["NO_MKDOCS_2_WARNING"] = "1"
+from reunify.pipeline import check, prepare
+from reunify import index
+from reunify.cli import build_site
+import reunify.pipeline as pipeline
+today = date(2026, 11, 22)
+t = {}
+start = time.perf_counter()
+problems, content = check(root, today)
+t["load and validate"] = time.perf_counter() - start
+assert not problems.errors, problems.report()[:2000]
+start = time.perf_counter()
+prepared = prepare(root, today)
+t["index and render (incl. load again)"] = time.perf_counter() - start
+t["render pages"] = prepared.output.timings["pages"]
+t["exports"] = prepared.output.timings["exports"]
+# the full build as `reunify build` runs it, MkDocs included
+import reunify.cli as cli
+original = cli.prepare
+cli.prepare = lambda *a, **k: prepared
+start = time.perf_counter()
+build_site(root, site, root / "mkdocs.yml", today)
+t["mkdocs"] = time.perf_counter() - start
+cli.prepare = original
+start = time.perf_counter()
+build_site(root, site, root / "mkdocs.yml", today)
+t["full build"] = time.perf_counter() - start
+print(json.dumps({"timings": t, "pages": len(prepared.output.pages)}))
+"""
+
+BASELINE = r"""
+import os, sys, time
+from pathlib import Path
+os.environ["NO_MKDOCS_2_WARNING"] = "1"
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+start = time.perf_counter()
+build(load_config(sys.argv[1]))
+print(time.perf_counter() - start)
+"""
+
+
+def child(script: str, *args: str) -> tuple[str, int]:
+    """Run Python in a child process; return its output and its peak memory (bytes)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
+                            text=True, check=False)
+    if result.returncode:
+        raise SystemExit(result.stderr[-4000:])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return result.stdout.strip().splitlines()[-1], max(peak, before) * 1024
+
+
+def baseline(folder: Path, pages: int) -> float:
+    """A plain MkDocs site: the same theme, the same number of ~130-word pages, out of the nav."""
+    docs = folder / "docs"
+    docs.mkdir(parents=True)
+    rng = random.Random(1)
+    (docs / "index.md").write_text("# Home\n\nBaseline.\n")
+    for i in range(pages):
+        (docs / f"page-{i}.md").write_text(f"# Page {i}\n\n" + words(rng, 130) + "\n")
+    (folder / "mkdocs.yml").write_text(textwrap.dedent(f"""\
+        site_name: Baseline
+        docs_dir: docs
+        site_dir: {folder / 'site'}
+        nav: [index.md]
+        theme: {{name: material, font: false}}
+        plugins: [search]
+        validation: {{nav: {{omitted_files: ignore}}}}
+        """))
+    out, _ = child(BASELINE, str(folder / "mkdocs.yml"))
+    return float(out)
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("scale", choices=SCALES, nargs="?", default="national")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+    counts = SCALES[args.scale]
+    work = Path(tempfile.mkdtemp(prefix=f"reunify-bench-{args.scale}-"))
+    try:
+        started = time.perf_counter()
+        generate(work / "hub", counts)
+        generated = time.perf_counter() - started
+        out, peak = child(CHILD, str(work / "hub"), str(work / "site"))
+        result = json.loads(out)
+        site = work / "site"
+        pages = list(site.rglob("*.html"))
+        largest = max(pages, key=lambda p: p.stat().st_size)
+        index_file = site / "search" / "search_index.json"
+        worker = next((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+        first_search = len(gzip.compress(index_file.read_bytes(), 6)) + \
+            len(gzip.compress(worker.read_bytes(), 6))
+        base = baseline(work / "baseline", len(pages))
+        t = result["timings"]
+        ours = t["load and validate"] + t["render pages"] + t["exports"]
+        rows = [
+            ("synthetic content", ", ".join(f"{v:,} {k}" for k, v in counts.items())),
+            ("generating it", f"{generated:.1f} s"),
+            ("load and validate", f"{t['load and validate']:.1f} s"),
+            ("index and render pages", f"{t['render pages']:.1f} s"),
+            ("exports (JSON, CSV, HSDS, feeds, calendars)", f"{t['exports']:.1f} s"),
+            ("MkDocs and Material (with the above handed in)", f"{t['mkdocs']:.1f} s"),
+            ("full build, `reunify build`", f"{t['full build']:.1f} s"),
+            ("our own stages as a share of the full build", f"{ours / t['full build']:.0%}"),
+            ("peak memory (child process)", f"{peak / 1024 ** 3:.2f} GB"),
+            ("pages (HTML files)", f"{len(pages):,}"),
+            ("size of site/", f"{folder_size(site) / 1024 ** 2:.0f} MB"),
+            ("largest page", f"{largest.relative_to(site)}: "
+                             f"{largest.stat().st_size / 1024:.0f} KB"),
+            ("first search downloads (gzip: index + worker)", f"{first_search / 1024:.0f} KB"),
+            ("baseline: plain `mkdocs build`, same theme and page count", f"{base:.1f} s"),
+            ("our full build ÷ baseline", f"{t['full build'] / base:.2f}"),
+        ]
+        machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python "
+                   f"{platform.python_version()}, {platform.system()} {platform.release()}")
+        lines = [f"# Benchmark: {args.scale} scale", "",
+                 f"Taken {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine} "
+                 f"with `make bench{'-quick' if args.scale == 'quick' else ''}`.", "",
+                 "| measure | value |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows]
+        text = "\n".join(lines) + "\n"
+        (ROOT / "bench").mkdir(exist_ok=True)
+        (ROOT / "bench" / f"results-{args.scale}.md").write_text(text)
+        print(text)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"kept {work}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
