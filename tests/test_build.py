@@ -10,7 +10,7 @@ import pytest
 from reunify.cli import build_site, main
 from reunify.index import build
 from reunify.load import load
-from reunify.problems import ContentError, Problems
+from reunify.problems import Problems
 
 from conftest import REPO, STORY, TODAY, content, page, parse, scratch_config
 

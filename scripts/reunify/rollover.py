@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from .load import ARCHIVE_DIR
+from .yamlsource import end_of_node
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -35,29 +36,6 @@ def _line_start(text: str, index: int) -> int:
     return text.rfind("\n", 0, index) + 1
 
 
-def _content_end(node) -> int:
-    """Character index just past the last line that holds part of `node`."""
-    last = node.start_mark.index
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, yaml.ScalarNode) or getattr(current, "flow_style", False):
-            end = current.end_mark
-            # block scalars end at the start of the next line; others mid-line
-            last = max(last, end.index - 1 if end.column == 0 else end.index)
-        if isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-        elif isinstance(current, yaml.MappingNode):
-            for key, value in current.value:
-                stack += [key, value]
-    return last
-
-
-def _past_line(text: str, index: int) -> int:
-    newline = text.find("\n", index)
-    return len(text) if newline < 0 else newline + 1
-
-
 def _sections(root) -> dict[str, tuple]:
     return {key.value: (key, value) for key, value in root.value}
 
@@ -69,7 +47,7 @@ def _record_spans(text: str, sequence) -> list[tuple[str, int, int]]:
     for index, item in enumerate(items):
         start = _line_start(text, item.start_mark.index)
         end = _line_start(text, items[index + 1].start_mark.index) if index + 1 < len(items) \
-            else _past_line(text, _content_end(item))
+            else end_of_node(text, item)
         record_id = next((v.value for k, v in item.value if k.value == "id"), "") \
             if isinstance(item, yaml.MappingNode) else ""
         spans.append((record_id, start, end))
@@ -101,7 +79,7 @@ def plan_and_apply(root: Path, new_year: int, theme: str, starts: date, ends: da
 
     indent = " " * campaign_node.start_mark.column
     block_start = _line_start(text, campaign_node.start_mark.index)
-    block_end = _past_line(text, _content_end(campaign_node))
+    block_end = end_of_node(text, campaign_node)
     archive = [f"# {old_year} campaign, archived on {today} by `reunify new-year {new_year}`.\n"
                "# Its events and drives stay online at their addresses; edit with care.\n",
                "campaign:\n", text[block_start:block_end]]
@@ -127,16 +105,16 @@ def plan_and_apply(root: Path, new_year: int, theme: str, starts: date, ends: da
     for name, value in replacements.items():
         key, value_node = fields[name]
         changes.append((value_node.start_mark.index,
-                        _content_end(value_node) if value_node.style in ("|", ">")
+                        end_of_node(text, value_node) - 1 if value_node.style in ("|", ">")
                         else value_node.end_mark.index, value))
     if "tagline" in fields:
         key, value_node = fields["tagline"]
         start = _line_start(text, key.start_mark.index)
-        end = _past_line(text, _content_end(value_node))
+        end = end_of_node(text, value_node)
         changes.append((start, end, f"{indent}tagline: {_scalar(tagline)}\n" if tagline else ""))
     elif tagline:
         key, value_node = fields["theme"]
-        at = _past_line(text, value_node.end_mark.index)
+        at = end_of_node(text, value_node)
         changes.append((at, at, f"{indent}tagline: {_scalar(tagline)}\n"))
     pieces = sorted([(s, e, "") for s, e in edits] + changes, key=lambda c: c[0], reverse=True)
     for start, end, replacement in pieces:

@@ -20,7 +20,8 @@ from pydantic_core import PydanticUndefined
 from slugify import slugify
 
 from .load import KINDS
-from .models import Expect, Story
+from .models import Story
+from .yamlsource import end_of_node
 
 NEW_KINDS = {"organization": "organizations", "resource": "resources", "drive": "drives",
              "event": "events"}
@@ -142,32 +143,17 @@ def story_text(title: str, today: date) -> str:
             "Alabama), never by name, and leave out addresses, phone numbers and dates of birth.\n")
 
 
-def _insertion_line(text: str, section: str) -> tuple[int | None, bool]:
-    """Line (0-based) after the last record of `section`, and whether the section exists."""
+def _insertion_point(text: str, section: str) -> int | None:
+    """Index just after the last record of `section`, or None if there is no such section."""
     root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    if root is None:
-        return None, False
-    for key, value in root.value:
+    for key, value in root.value if root is not None else []:
         if key.value != section:
             continue
         if isinstance(value, yaml.SequenceNode) and value.flow_style and not value.value:
             raise ScaffoldError(f"`{section}: []` is written inline; replace it with `{section}:`"
                                 " and run the command again")
-        last = key.end_mark.line
-        stack = [value]
-        while stack:
-            node = stack.pop()
-            end = node.end_mark
-            if isinstance(node, yaml.ScalarNode) and node.value != "" or \
-                    not isinstance(node, yaml.ScalarNode) and node.flow_style:
-                last = max(last, end.line - 1 if end.column == 0 else end.line)
-            if isinstance(node, yaml.SequenceNode):
-                stack.extend(node.value)
-            elif isinstance(node, yaml.MappingNode):
-                for k, v in node.value:
-                    stack += [k, v]
-        return last + 1, True
-    return None, False
+        return max(end_of_node(text, key), end_of_node(text, value))
+    return None
 
 
 def add_record(resources: Path, kind: str, title: str, today: date) -> str:
@@ -175,18 +161,16 @@ def add_record(resources: Path, kind: str, title: str, today: date) -> str:
         raise ScaffoldError(f"expected one of: story, {', '.join(NEW_KINDS)}, found {kind!r}")
     section = NEW_KINDS[kind]
     text = resources.read_text(encoding="utf-8")
+    if text and not text.endswith("\n"):
+        text += "\n"
     record = record_text(kind, title, today)
-    new_id = slugify(title, max_length=60, word_boundary=True)
-    line, found = _insertion_line(text, section)
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    if found:
-        lines[line:line] = ["\n", record]
+    at = _insertion_point(text, section)
+    if at is None:
+        text += f"\n{section}:\n{record}"
     else:
-        lines += ["\n", f"{section}:\n", record]
-    resources.write_text("".join(lines), encoding="utf-8")
-    return new_id
+        text = text[:at] + "\n" + record + text[at:]
+    resources.write_text(text, encoding="utf-8")
+    return slugify(title, max_length=60, word_boundary=True)
 
 
 def new_story(stories: Path, title: str, today: date) -> Path:

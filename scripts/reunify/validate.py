@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
 from .load import Content, StoryFile
 from .problems import Problems

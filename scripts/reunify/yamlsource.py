@@ -187,3 +187,23 @@ def parse(text: str, file: Path, problems: Problems, line_offset: int = 0) -> Do
 def load(file: Path, problems: Problems) -> Document | None:
     text = read_text(file, problems)
     return None if text is None else parse(text, file, problems)
+
+
+def end_of_node(text: str, node) -> int:
+    """Index just past the last line holding part of `node`: where to cut or insert when a
+    command edits YAML as text, so that the editor's comments and layout survive."""
+    last = node.start_mark.index
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ScalarNode) and current.value != "" or \
+                not isinstance(current, ScalarNode) and current.flow_style:
+            end = current.end_mark  # block scalars end at the start of the next line
+            last = max(last, end.index - 1 if end.column == 0 else end.index)
+        if isinstance(current, SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, MappingNode):
+            for key, value in current.value:
+                stack += [key, value]
+    newline = text.find("\n", last)
+    return len(text) if newline < 0 else newline + 1
