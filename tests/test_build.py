@@ -263,3 +263,12 @@ def test_check_command_exit_codes(project, capsys):
     assert main(["check", "--root", str(project.root)]) == 1
     out = capsys.readouterr().out
     assert "resources.yaml:2:1: YAML syntax error" in out
+
+
+def test_search_index_holds_records_not_listings(sample_site, sample):
+    import json
+    index = json.loads((sample_site / "search" / "search_index.json").read_text())
+    pages = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert {f"resources/{r.id}/" for r in sample.resources} <= pages
+    assert {f"stories/{s.id}/" for s in sample.stories} <= pages
+    assert not [p for p in pages if "/audiences/" in p or "/themes/" in p or "/page/" in p]

@@ -51,6 +51,8 @@ def front_matter(page) -> str:
         meta["description"] = page.description
     if page.template:
         meta["template"] = page.template
+    if not page.searchable:
+        meta["search"] = {"exclude": True}
     if page.jsonld:
         # Escaped so that no value can close the <script> element it is written into.
         meta["jsonld"] = json.dumps(page.jsonld, ensure_ascii=False, separators=(",", ":")) \

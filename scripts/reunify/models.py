@@ -7,6 +7,7 @@ in an editor's words, what a valid value looks like; error messages quote it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import date, datetime
 from typing import Annotated, Literal, Optional
 from urllib.parse import urlsplit
@@ -96,9 +97,14 @@ def _language(value: str) -> str:
     raise _invalid(f"expected a two-letter language code such as en or es, found {value!r}")
 
 
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones()) | {"UTC"}  # reading the tz database takes seconds
+
+
 def _timezone(value: str) -> str:
     try:
-        if value in available_timezones() or value == "UTC":
+        if value in _zones():
             ZoneInfo(value)
             return value
     except (ZoneInfoNotFoundError, ValueError):

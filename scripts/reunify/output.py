@@ -21,6 +21,9 @@ class Page:
     template: str | None = None
     hide: tuple[str, ...] = ("navigation", "toc")
     jsonld: dict | list | None = None  # schema.org structured data for the page's head
+    # Listings repeat what the record pages say; leaving them out of the search index keeps
+    # results to one hit per record and the index that every searcher downloads smaller.
+    searchable: bool = True
 
     @property
     def src_uri(self) -> str:

@@ -146,9 +146,11 @@ class Renderer:
         pages = []
         for url, number, count, chunk in self.paginated(items, per_page, base_url):
             heading = title if number == 1 else self.t("pager.title", title=title, number=number)
-            pages.append(self.page(template, url, heading, description, items=chunk,
-                                   pager=self.pager(base_url, number, count), total=len(items),
-                                   first=number == 1, **data))
+            page = self.page(template, url, heading, description, items=chunk,
+                             pager=self.pager(base_url, number, count), total=len(items),
+                             first=number == 1, **data)
+            page.searchable = False
+            pages.append(page)
         return pages
 
     def story_list(self, base_url: str, title: str, stories: list, intro: str = "") -> list[Page]:

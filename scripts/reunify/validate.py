@@ -116,21 +116,19 @@ def _url_fields(value, path=()):
 
 
 def _check_insecure_links(content: Content, problems: Problems) -> None:
-    for (kind, record_id), (doc, base) in content.located.items():
-        record = _record(content, kind, record_id)
-        data = record.meta.model_dump() if isinstance(record, StoryFile) else record.model_dump()
+    records = [(kind, record, record.model_dump()) for kind in
+               ("organizations", "resources", "drives", "events")
+               for record in getattr(content, kind)]
+    records += [("stories", story, story.meta.model_dump()) for story in content.stories]
+    for kind, record, data in records:
+        doc, base = content.located[(kind, record.id)]
         for path, url in _url_fields(data):
             if url.startswith("http://"):
                 line, column = doc.where(base + path)
                 problems.warn(doc.file, line, column,
                               f"expected a secure address (https://), found {url!r}",
-                              record=record_id, field=".".join(map(str, path)),
+                              record=record.id, field=".".join(map(str, path)),
                               hint="most sites also answer on https://; check and change it")
-
-
-def _record(content: Content, kind: str, record_id: str):
-    items = content.stories if kind == "stories" else getattr(content, kind)
-    return next(item for item in items if item.id == record_id)
 
 
 def consent_problem(story: StoryFile, today: date) -> str | None:
