@@ -161,9 +161,11 @@ class Renderer:
         site = self.site
         pages = self.story_list("stories/", self.t("stories.title"), site.stories,
                                 self.t("stories.intro"))
-        pages.append(self.page("facet_index.html", "stories/themes/", self.t("stories.themes"),
-                               facets=site.stories_by_theme, base="stories/themes/",
-                               noun="stories.count"))
+        themes = self.page("facet_index.html", "stories/themes/", self.t("stories.themes"),
+                           facets=site.stories_by_theme, base="stories/themes/",
+                           noun="stories.count")
+        themes.searchable = False
+        pages.append(themes)
         for facet in site.stories_by_theme:
             pages += self.story_list(f"stories/themes/{facet.slug}/",
                                      self.t("stories.theme_title", theme=facet.label),
