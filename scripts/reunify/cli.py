@@ -59,14 +59,13 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _mkdocs_logging(verbose)
-    config = load_config(str(config_file), site_dir=None, strict=True)
-    prepared = prepare(root, today, strict=strict, site_url=config.site_url or "")
-    for problem in prepared.problems.warnings:
-        print(problem.format(), file=sys.stderr)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
     try:
         config = load_config(str(config_file), site_dir=str(staging), strict=True)
+        prepared = prepare(root, today, strict=strict, site_url=config.site_url or "")
+        for problem in prepared.problems.warnings:
+            print(problem.format(), file=sys.stderr)
         plugin = config.plugins["reunify"]
         plugin.prepared = prepared
         config.plugins.on_startup(command="build", dirty=False)
