@@ -265,9 +265,14 @@ def test_check_command_exit_codes(project, capsys):
 
 
 def test_search_index_holds_records_not_listings(sample_site, sample):
-    import json
-    index = json.loads((sample_site / "search" / "search_index.json").read_text())
-    pages = {doc["location"].split("#")[0] for doc in index["docs"]}
-    assert {f"resources/{r.id}/" for r in sample.resources} <= pages
-    assert {f"stories/{s.id}/" for s in sample.stories} <= pages
-    assert not [p for p in pages if "/audiences/" in p or "/themes/" in p or "/page/" in p]
+    """Pagefind indexes what is marked data-pagefind-body: each record once, no listings."""
+    def indexed(url):
+        return page(sample_site, url).select_one("[data-pagefind-body]") is not None
+    assert all(indexed(f"resources/{r.id}") for r in sample.resources)
+    assert all(indexed(f"stories/{s.id}") for s in sample.stories)
+    assert all(indexed(f"organizations/{o.id}") for o in sample.organizations)
+    assert indexed("about")
+    for listing in ("", "resources", "stories", "stories/themes", "resources/audiences/youth",
+                    "organizations/states/al", "search"):
+        assert not indexed(listing), listing
+    assert (sample_site / "pagefind" / "pagefind-entry.json").exists()

@@ -29,6 +29,7 @@ from mkdocs.structure.files import File, Files
 from .pipeline import HOME_INTRO, Prepared, prepare
 from .problems import ContentError
 from .sanitize import clean_page_html
+from .search_index import SearchIndexError, index_site
 
 log = logging.getLogger("mkdocs.plugins.reunify")
 
@@ -106,6 +107,12 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
     def on_page_content(self, html: str, *, page, config, files) -> str:
         generated = self.html.get(page.file.src_uri)
         return generated if generated is not None else clean_page_html(html)
+
+    def on_post_build(self, *, config) -> None:
+        try:
+            index_site(Path(config.site_dir))
+        except SearchIndexError as exc:
+            raise PluginError(str(exc)) from None
 
     def on_serve(self, server, *, config, builder):
         root = self.root(config)

@@ -119,6 +119,10 @@ class Renderer:
         pages.append(self.page("news.html", "news/", self.t("news.title"), self.t("news.intro"),
                                items=self.site.news))
         pages.append(self.data_page())
+        search = self.page("search.html", "search/", self.t("search.title"),
+                           self.t("search.intro"))
+        search.searchable = False
+        pages.append(search)
         pages += self.campaign_years()
         for page in pages:
             out.add(page)
