@@ -276,3 +276,39 @@ def test_search_index_holds_records_not_listings(sample_site, sample):
                     "organizations/states/al", "search"):
         assert not indexed(listing), listing
     assert (sample_site / "pagefind" / "pagefind-entry.json").exists()
+
+
+def test_long_lists_are_split_so_no_page_grows_with_the_records(project, tmp_path):
+    events = "events:\n" + "".join(f"""  - id: event-{i}
+    title: Event {i}
+    starts: 2026-06-{i % 28 + 1:02d} 10:00
+    ends: 2026-06-{i % 28 + 1:02d} 11:00
+    timezone: America/Chicago
+    online_url: https://example.org/{i}
+    organizer: helpers
+    description: An event.
+""" for i in range(30))
+    resources = "resources:\n" + "".join(f"""  - id: guide-{i}
+    title: Guide {i:02d}
+    url: https://example.org/guide/{i}
+    publisher: helpers
+    format: guide
+    audiences: [caregivers]
+    topics: [visits]
+    description: A guide.
+    last_verified: 2026-10-01
+""" for i in range(45))
+    project.resources(extra=resources + events)
+    site = tmp_path / "out"
+    build_site(project.root, site, scratch_config(project), TODAY)
+    front = content(page(site, "events"))
+    assert len(front.select(".rf-card--event")) == 12  # the latest past events
+    see_all = front.find("a", string="See all 30")
+    assert see_all["href"] == "past/"
+    first = content(page(site, "events/past"))
+    second = content(page(site, "events/past/page/2"))
+    assert len(first.select(".rf-card--event")) == 24 and len(second.select(".rf-card--event")) == 6
+    assert first.select_one(".rf-pager a[rel=next]")["href"] == "page/2/"
+    guides = [content(page(site, url)).select(".rf-card--resource")
+              for url in ("resources/formats/guide", "resources/formats/guide/page/2")]
+    assert [len(g) for g in guides] == [40, 5]

@@ -29,8 +29,7 @@ from .validate import image_allowed, is_stale
 STORIES_PER_PAGE = 12
 RESOURCES_PER_PAGE = 40
 ORGANIZATIONS_PER_PAGE = 40
-DRIVES_PER_PAGE = 24
-EVENTS_PER_PAGE = 24
+RECORDS_PER_PAGE = 24  # drives and events
 PREVIEW = 12  # records shown on a summary page before "see all"
 
 
@@ -314,38 +313,38 @@ class Renderer:
             pages.append(page)
         return pages
 
+    def current_and_past(self, kind: str, current_name: str, current: list,
+                         past: list) -> list[Page]:
+        """A section's front page (what is on now, the latest past records), and the full
+        lists behind its "see all" links when there are more than it shows."""
+        pages = [self.page(f"{kind[:-1]}_list.html", f"{kind}/", self.t(f"{kind}.title"),
+                           self.t(f"{kind}.intro"), current=current[:RECORDS_PER_PAGE],
+                           past=past[:PREVIEW])]
+        for name, records, shown in ((current_name, current, RECORDS_PER_PAGE),
+                                     ("past", past, PREVIEW)):
+            if len(records) > shown:
+                pages += self.paged("record_list.html", f"{kind}/{name}/",
+                                    self.t(f"{kind}.{name}"), records, RECORDS_PER_PAGE,
+                                    card=kind[:-1])
+        return pages
+
     def drives(self) -> list[Page]:
         site = self.site
-        pages = [self.page("drive_list.html", "drives/", self.t("drives.title"),
-                           self.t("drives.intro"), active=site.active_drives[:DRIVES_PER_PAGE],
-                           past=site.past_drives[:PREVIEW])]
-        if len(site.active_drives) > DRIVES_PER_PAGE:
-            pages += self.paged("record_list.html", "drives/active/", self.t("drives.active"),
-                                site.active_drives, DRIVES_PER_PAGE, card="drive")
-        if len(site.past_drives) > PREVIEW:
-            pages += self.paged("record_list.html", "drives/past/", self.t("drives.past"),
-                                site.past_drives, DRIVES_PER_PAGE, card="drive")
+        pages = self.current_and_past("drives", "active", site.active_drives, site.past_drives)
+        ended = set(map(id, site.past_drives))
         for drive in site.active_drives + site.past_drives:
             pages.append(self.page("drive.html", f"drives/{drive.id}/", drive.title,
-                                   drive.description, drive=drive,
-                                   past=drive in site.past_drives))
+                                   drive.description, drive=drive, past=id(drive) in ended))
         return pages
 
     def events(self) -> list[Page]:
         site = self.site
-        pages = [self.page("event_list.html", "events/", self.t("events.title"),
-                           self.t("events.intro"),
-                           upcoming=site.upcoming_events[:EVENTS_PER_PAGE],
-                           past=site.past_events[:PREVIEW])]
-        if len(site.upcoming_events) > EVENTS_PER_PAGE:
-            pages += self.paged("record_list.html", "events/upcoming/", self.t("events.upcoming"),
-                                site.upcoming_events, EVENTS_PER_PAGE, card="event")
-        if len(site.past_events) > PREVIEW:
-            pages += self.paged("record_list.html", "events/past/", self.t("events.past"),
-                                site.past_events, EVENTS_PER_PAGE, card="event")
+        pages = self.current_and_past("events", "upcoming", site.upcoming_events,
+                                      site.past_events)
+        ended = set(map(id, site.past_events))
         for event in site.upcoming_events + site.past_events:
             page = self.page("event.html", f"events/{event.id}/", event.title,
-                             event.description, event=event, past=event in site.past_events)
+                             event.description, event=event, past=id(event) in ended)
             page.jsonld = structured.event(site, event, self.permalink)
             pages.append(page)
         return pages
