@@ -267,6 +267,43 @@ def first_search_bytes(bundle: Path) -> int:
     return total
 
 
+def measured_first_search(site: Path, query: str = "visits") -> int | None:
+    """What a browser really downloads for a first search (gzip where the server would
+    compress), from the search page to the first results. None without chromium."""
+    chromium = shutil.which("chromium")
+    if not chromium:
+        return None
+    import functools
+    import http.server
+    import threading
+    from playwright.sync_api import sync_playwright
+
+    quiet = type("Quiet", (http.server.SimpleHTTPRequestHandler,),
+                 {"log_message": lambda *a: None})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                            functools.partial(quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_page()
+            fetched = []
+            page.on("requestfinished", lambda r: "/pagefind/" in r.url and fetched.append(r))
+            page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/search/?q={query}")
+            page.locator(".pagefind-ui__result-link").first.wait_for(timeout=30_000)
+            page.wait_for_load_state("networkidle")
+            total = 0
+            for request in fetched:
+                body = request.response().body()
+                name = request.url.rsplit("/", 1)[-1]
+                compressible = name.endswith((".js", ".css", ".json"))
+                total += len(gzip.compress(body, 6)) if compressible else len(body)
+            browser.close()
+    finally:
+        httpd.shutdown()
+    return total
+
+
 def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
@@ -288,6 +325,7 @@ def main() -> int:
         pages = list(site.rglob("*.html"))
         largest = max(pages, key=lambda p: p.stat().st_size)
         first_search = first_search_bytes(site / "pagefind")
+        measured = measured_first_search(site)
         base = baseline(work / "baseline", len(pages))
         t = result["timings"]
         ours = t["load and validate"] + t["render pages"] + t["exports"]
@@ -306,6 +344,8 @@ def main() -> int:
             ("largest page", f"{largest.relative_to(site)}: "
                              f"{largest.stat().st_size / 1024:.0f} KB"),
             ("first search downloads (Pagefind, upper bound)", f"{first_search / 1024:.0f} KB"),
+            ("first search downloads, measured in chromium ('visits')",
+             f"{measured / 1024:.0f} KB" if measured is not None else "not measured"),
             ("baseline: plain `mkdocs build`, same theme and page count", f"{base:.1f} s"),
             ("our full build ÷ baseline", f"{t['full build'] / base:.2f}"),
         ]
