@@ -165,24 +165,31 @@ def test_text_filter_and_empty_result(visit, server):
     assert page.locator("[data-rf-results] article").count() == 0
 
 
+RESULT_LINK = "[data-rf-search-results] li > a"
+
+
 def test_search_works_with_a_keyboard(visit, server):
     opened = visit(server)
     page = opened.page
-    tabs = page.locator(".md-tabs a", has_text="Search")
-    tabs.focus()
+    page.locator(".md-tabs a", has_text="Search").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     for _ in range(40):  # Tab from the top of the page to the search field, as a user would
-        if page.evaluate("document.activeElement.matches('input.pagefind-ui__search-input')"):
+        if page.evaluate("document.activeElement.matches('input[name=q]')"):
             break
         page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.matches('input.pagefind-ui__search-input')")
+    assert page.evaluate("document.activeElement.matches('input[name=q]')")
     page.keyboard.type("Bridging the Gap")
-    first = page.locator(".pagefind-ui__result-link").first
+    page.keyboard.press("Enter")
+    first = page.locator(RESULT_LINK).first
     first.wait_for(timeout=10_000)
     assert "Bridging the Gap" in first.inner_text()
+    status = page.locator("[data-rf-search-status]")
+    assert status.get_attribute("role") == "status"
+    assert status.inner_text().endswith("for “Bridging the Gap”")
     assert "q=Bridging" in page.url  # the search can be shared
-    while not page.evaluate("document.activeElement.matches('.pagefind-ui__result-link')"):
+    while not page.evaluate("document.activeElement.matches(arguments[0])".replace(
+            "arguments[0]", repr(RESULT_LINK))):
         page.keyboard.press("Tab")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -190,13 +197,18 @@ def test_search_works_with_a_keyboard(visit, server):
     assert opened.errors == []
 
 
-def test_listings_are_left_out_of_search(visit, server):
+def test_search_results_are_text_and_listings_are_left_out(visit, server):
     page = visit(server + "search/?q=Bridging").page
-    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10_000)
-    links = page.locator(".pagefind-ui__result-link").evaluate_all("els => els.map(e => e.href)")
+    page.locator(RESULT_LINK).first.wait_for(timeout=10_000)
+    links = page.locator(RESULT_LINK).evaluate_all("els => els.map(e => e.href)")
     assert links and all("/audiences/" not in link and "/topics/" not in link and
                          "/formats/" not in link and not link.endswith("/resources/")
                          for link in links)
+    marks = page.locator("[data-rf-search-results] mark").all_inner_texts()
+    assert marks and all(m.lower() == "bridging" for m in marks)
+    page = visit(server + "search/?q=zzzznotfound").page
+    page.wait_for_function("document.querySelector('[data-rf-search-status]').textContent"
+                           ".startsWith('No result')")
 
 
 def test_print_is_clean(visit, server):

@@ -251,13 +251,12 @@ def baseline(folder: Path, pages: int) -> float:
 
 
 def first_search_bytes(bundle: Path) -> int:
-    """An upper bound of what a visitor's first search downloads from Pagefind: the interface
-    and loader (gzip), the WebAssembly and metadata, the largest index chunk and the five
+    """An upper bound of what a visitor's first search downloads from Pagefind: the loader
+    (gzip), the WebAssembly and metadata, the largest index chunk and the five
     largest result fragments (Pagefind's own files are already compressed)."""
     def gz(path: Path) -> int:
         return len(gzip.compress(path.read_bytes(), 6))
-    total = sum(gz(bundle / name) for name in ("pagefind-ui.js", "pagefind-ui.css",
-                                               "pagefind.js", "pagefind-worker.js",
+    total = sum(gz(bundle / name) for name in ("pagefind.js", "pagefind-worker.js",
                                                "pagefind-entry.json")
                 if (bundle / name).exists())
     total += max(p.stat().st_size for p in bundle.glob("wasm.*.pagefind"))
@@ -288,9 +287,10 @@ def measured_first_search(site: Path, query: str = "visits") -> int | None:
             browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
             page = browser.new_page()
             fetched = []
-            page.on("requestfinished", lambda r: "/pagefind/" in r.url and fetched.append(r))
+            page.on("requestfinished", lambda r: ("/pagefind/" in r.url or "site-search" in
+                                                  r.url) and fetched.append(r))
             page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/search/?q={query}")
-            page.locator(".pagefind-ui__result-link").first.wait_for(timeout=30_000)
+            page.locator("[data-rf-search-results] li > a").first.wait_for(timeout=30_000)
             page.wait_for_load_state("networkidle")
             total = 0
             for request in fetched:

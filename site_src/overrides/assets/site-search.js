@@ -1,26 +1,85 @@
-/* The search page: Pagefind's interface, worded from our catalogue (data-* attributes), with
-   the query kept in the address (?q=…) so that a search can be shared or bookmarked. */
+/* The search page, over Pagefind's chunked index: pagefind.js fetches only the pieces of the
+   index a query needs. Results are built as text (never as HTML from the index), the count is
+   announced in a live region, and the query is kept in the address (?q=…) to share. */
 (function () {
   "use strict";
-  var box = document.getElementById("rf-search");
-  if (!box || typeof PagefindUI === "undefined") return;
-  var d = box.dataset;
-  var ui = new PagefindUI({
-    element: "#rf-search",
-    bundlePath: d.bundle,
-    showImages: false,
-    showSubResults: false,
-    resetStyles: false,
-    translations: {
-      placeholder: d.placeholder, clear_search: d.clear, zero_results: d.zero,
-      many_results: d.many, one_result: d.one, load_more: d.more, search_label: d.label
+  var form = document.querySelector("form[data-rf-search]");
+  if (!form) return;
+  var d = form.dataset;
+  var input = form.querySelector("input[name=q]");
+  var status = document.querySelector("[data-rf-search-status]");
+  var list = document.querySelector("[data-rf-search-results]");
+  var engine = null;
+  var latest = 0;
+  var timer = null;
+
+  function load() {
+    if (!engine) {
+      var root = new URL(d.root, location.href).pathname;
+      engine = import(new URL(d.bundle + "pagefind.js", location.href).href).then(function (pf) {
+        return pf.options({ baseUrl: root }).then(function () { return pf.init(); })
+          .then(function () { return pf; });
+      });
     }
+    return engine;
+  }
+
+  function say(template, count, term) {
+    return template.replace("[COUNT]", count.toLocaleString(document.documentElement.lang))
+      .replace("[SEARCH_TERM]", "“" + term + "”");
+  }
+
+  function excerpt(html) {
+    // The excerpt marks the matched words with <mark>; keep those, everything else as text.
+    var p = document.createElement("p");
+    var parsed = new DOMParser().parseFromString(html, "text/html").body.childNodes;
+    Array.prototype.forEach.call(parsed, function (node) {
+      if (node.nodeName === "MARK") {
+        var mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        p.appendChild(mark);
+      } else {
+        p.appendChild(document.createTextNode(node.textContent));
+      }
+    });
+    return p;
+  }
+
+  function show(term, count, items) {
+    list.textContent = "";
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = item.url;
+      a.textContent = (item.meta && item.meta.title) || item.url;
+      li.appendChild(a);
+      li.appendChild(excerpt(item.excerpt || ""));
+      list.appendChild(li);
+    });
+    status.textContent = count === 0 ? say(d.zero, 0, term)
+      : say(count === 1 ? d.one : d.many, count, term);
+  }
+
+  function run(term) {
+    var ticket = ++latest;
+    history.replaceState(null, "", location.pathname + (term ? "?q=" + encodeURIComponent(term) : ""));
+    if (!term) { list.textContent = ""; status.textContent = ""; return; }
+    load().then(function (pf) { return pf.search(term); }).then(function (search) {
+      var first = search.results.slice(0, 10).map(function (r) { return r.data(); });
+      return Promise.all(first).then(function (items) {
+        if (ticket === latest) show(term, search.results.length, items);
+      });
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    run(input.value.trim());
+  });
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { run(input.value.trim()); }, 250);
   });
   var query = new URLSearchParams(location.search).get("q");
-  if (query) ui.triggerSearch(query);
-  box.addEventListener("input", function (event) {
-    if (!event.target.matches("input")) return;
-    var value = event.target.value.trim();
-    history.replaceState(null, "", location.pathname + (value ? "?q=" + encodeURIComponent(value) : ""));
-  });
+  if (query) { input.value = query; run(query.trim()); }
 })();
