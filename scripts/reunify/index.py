@@ -176,7 +176,6 @@ def build(content: Content, today: date) -> Site:
         facet.slug = facet.label.lower()
     drives = sorted(content.drives, key=lambda d: (d.ends, d.id))
     events = sorted(content.events, key=lambda e: (event_start(e), e.id))
-    now_date = today
 
     by_publisher: dict[str, list[Resource]] = defaultdict(list)
     for resource in resources:
@@ -210,8 +209,8 @@ def build(content: Content, today: date) -> Site:
         active_drives=[d for d in drives if d.ends >= today],
         past_drives=sorted((d for d in drives if d.ends < today), key=lambda d: d.ends,
                            reverse=True),
-        upcoming_events=[e for e in events if event_end(e).date() >= now_date],
-        past_events=sorted((e for e in events if event_end(e).date() < now_date),
+        upcoming_events=[e for e in events if event_end(e).date() >= today],
+        past_events=sorted((e for e in events if event_end(e).date() < today),
                            key=event_start, reverse=True),
         org_by_id=org_by_id,
         related=related,
