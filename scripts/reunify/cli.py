@@ -3,6 +3,7 @@
     reunify check [--strict]      find every problem in the content
     reunify build                 build the site into site/ (replaced only on success)
     reunify serve                 live preview on http://127.0.0.1:8000
+    reunify serve --language es   live preview of the Spanish edition
     reunify new story "Title"     start a story (or: resource, organization, drive, event)
     reunify check --stale         list records not verified for over 12 months
     reunify schema                rewrite schemas/*.json from the content models
@@ -20,8 +21,9 @@ import tempfile
 import traceback
 from pathlib import Path
 
+from . import editions
 from .mkdocs_plugin import build_date
-from .pipeline import check, prepare
+from .pipeline import check, load_checked, render_edition
 from .problems import ContentError
 from .validate import report_stale
 
@@ -39,8 +41,7 @@ def cmd_check(args) -> int:
     if args.stale:
         report_stale(content, today, problems)
     print(problems.report())
-    failed = problems.errors or (args.strict and problems.warnings)
-    return 1 if failed else 0
+    return 1 if problems.failed(args.strict) else 0
 
 
 def _mkdocs_logging(verbose: bool) -> None:
@@ -51,9 +52,33 @@ def _mkdocs_logging(verbose: bool) -> None:
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
 
 
+def report_warnings(problems) -> None:
+    """Warnings as they are; missing translations as one line per language (the full list is
+    `reunify check`'s)."""
+    from collections import Counter
+
+    untranslated = Counter()
+    for problem in problems.warnings:
+        if problem.category == "translation":
+            untranslated[problem.message.split(":")[0]] += 1
+        else:
+            print(problem.format(), file=sys.stderr)
+    if untranslated:
+        print(f"note: {sum(untranslated.values())} record(s) and page(s) are not fully "
+              "translated and show English text, marked as such; `reunify check` lists them",
+              file=sys.stderr)
+
+
+def edition_config(config_file: Path, language: str) -> Path:
+    """The configuration of an edition, beside the English one."""
+    return config_file if language == editions.DEFAULT else \
+        config_file.with_name(f"mkdocs.{language}.yml")
+
+
 def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: bool = False,
                verbose: bool = False) -> None:
-    """Build into a temporary folder and swap it in only if every step succeeded."""
+    """Build every edition into a temporary folder (English at its root, each other language in
+    its own subfolder) and swap it in only if every step of every edition succeeded."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -62,17 +87,18 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
     try:
-        config = load_config(str(config_file), site_dir=str(staging), strict=True)
-        prepared = prepare(root, today, strict=strict, site_url=config.site_url or "")
-        for problem in prepared.problems.warnings:
-            print(problem.format(), file=sys.stderr)
-        plugin = config.plugins["reunify"]
-        plugin.prepared = prepared
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(config)
-        finally:
-            config.plugins.on_shutdown()
+        checked = load_checked(root, today, strict=strict)
+        report_warnings(checked.problems)
+        for language in editions.languages(config_file.parent):
+            config = load_config(str(edition_config(config_file, language)),
+                                 site_dir=str(staging / editions.prefix(language)), strict=True)
+            plugin = config.plugins["reunify"]
+            plugin.prepared = render_edition(checked, language, site_url=config.site_url or "")
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
         previous = site_dir.with_name(f".site-previous-{os.getpid()}")
         if site_dir.exists():
             site_dir.rename(previous)
@@ -112,7 +138,12 @@ def cmd_serve(args) -> int:
         os.environ["REUNIFY_TODAY"] = args.today
     _mkdocs_logging(True)
     root = Path(args.root).resolve()
-    serve(config_file=str(root / "mkdocs.yml"), livereload=True, dev_addr=args.addr)
+    config_file = editions.config_file(root, args.language)
+    if not config_file.exists():
+        print(f"reunify serve: there is no {config_file.name}; the editions are "
+              f"{', '.join(editions.languages(root))}", file=sys.stderr)
+        return 1
+    serve(config_file=str(config_file), livereload=True, dev_addr=args.addr)
     return 0
 
 
@@ -243,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("serve", help="live preview while you edit")
     _common(p)
     p.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
+    p.add_argument("--language", default=editions.DEFAULT,
+                   help="edition to preview, e.g. es (default: en)")
     p.set_defaults(run=cmd_serve)
     p = commands.add_parser("new", help="start a new story, resource, organization, drive or "
                             "event with every field explained")

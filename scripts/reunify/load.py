@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import explain
-from .models import Campaign, DonationDrive, Event, Organization, Resource, Story
+from .models import Campaign, DonationDrive, Event, Organization, Resource, Story, StoryText
 from .problems import Problems
 from .yamlsource import Document, parse, read_text
 
@@ -27,9 +27,20 @@ KINDS: dict[str, type[BaseModel]] = {
     "drives": DonationDrive,
     "events": Event,
 }
-TOP_LEVEL = ("campaign", *KINDS)
+TOP_LEVEL = ("campaign", *KINDS, "terms")
 ARCHIVE_SECTIONS = ("campaign", "drives", "events")
 ARCHIVE_DIR = "archive"
+
+
+@dataclass
+class StoryTranslation:
+    """stories/<id>.<language>.md: the story told in another language."""
+
+    language: str
+    meta: StoryText
+    body: str
+    file: Path
+    body_line: int
 
 
 @dataclass
@@ -39,6 +50,9 @@ class StoryFile:
     body: str
     file: Path
     body_line: int
+    translations: dict[str, StoryTranslation] = field(default_factory=dict)
+    # set on the copy made for another edition when the body is still the English one
+    body_language: str | None = None
 
 
 @dataclass
@@ -61,6 +75,8 @@ class Content:
     campaign_of: dict[tuple[str, str], int] = field(default_factory=dict)
     # the partner-news snapshot written by `reunify feeds refresh`; None when there is none
     news: dict | None = None
+    # terms (topics, story themes) in other languages: {"es": {"visits": "visitas"}}
+    terms: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def where(self, kind: str, record_id: str, *fields) -> tuple[Path, int | None, int | None]:
         doc, path = self.located[(kind, record_id)]
@@ -107,6 +123,10 @@ def load_resources(file: Path, content: Content, problems: Problems, *,
         content.archives.append(campaign)
     elif not archive:
         content.campaign = campaign
+        if campaign is not None:
+            content.located[("campaign", "campaign")] = (doc, ("campaign",))
+    if not archive and "terms" in data:
+        _load_terms(data["terms"], doc, content, problems)
     for kind, model in KINDS.items():
         if kind not in sections:
             continue
@@ -141,13 +161,62 @@ def load_resources(file: Path, content: Content, problems: Problems, *,
             getattr(content, kind).append(record)
 
 
+def _load_terms(raw, doc: Document, content: Content, problems: Problems) -> None:
+    """`terms:` maps each language to {English term: translation} for topics and themes."""
+    file = doc.file
+    if not isinstance(raw, dict):
+        line, column = doc.where(("terms",))
+        problems.add(file, line, column, f"expected languages (es: …), found {explain.found(raw)}",
+                     record="terms", hint="write `es:` on the next line, then `visits: visitas`")
+        return
+    for language, table in raw.items():
+        line, column = doc.where(("terms", language), key=True)
+        if not (isinstance(language, str) and re.fullmatch(r"[a-z]{2}", language)):
+            problems.add(file, line, column, f"expected a two-letter language code such as es, "
+                         f"found {language!r}", record="terms")
+            continue
+        if not isinstance(table, dict):
+            problems.add(file, line, column, f"expected English terms with their translation "
+                         f"(visits: visitas), found {explain.found(table)}",
+                         record="terms", field=language)
+            continue
+        terms = content.terms.setdefault(language, {})
+        for english, translated in table.items():
+            if not isinstance(english, str) or not isinstance(translated, str) or \
+                    not translated.strip():
+                line, column = doc.where(("terms", language, english))
+                problems.add(file, line, column, f"expected a translation as text, found "
+                             f"{explain.found(translated)}", record="terms",
+                             field=f"{language}.{english}",
+                             hint="write the term, a colon and its translation")
+                continue
+            terms[english.strip().lower()] = translated.strip()
+
+
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
 
 
-def load_story(file: Path, content: Content, problems: Problems) -> None:
+def _front_matter(file: Path, problems: Problems):
+    """(document, full text, end of the front matter) or None, with the problem reported."""
     text = read_text(file, problems)
     if text is None:
-        return
+        return None
+    match = _FRONT.match(text)
+    if not match:
+        problems.add(file, 1, 1, "expected the story to start with front matter between two "
+                     "`---` lines, found none", hint="copy the top of an existing story")
+        return None
+    doc = parse(match[1], file, problems, line_offset=1)
+    if doc is None:
+        return None
+    if not isinstance(doc.data, dict):
+        problems.add(file, 2, 1, "expected front matter fields (title, date, …), found "
+                     f"{explain.found(doc.data)}")
+        return None
+    return doc, text, match.end()
+
+
+def load_story(file: Path, content: Content, problems: Problems) -> None:
     story_id = file.stem
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", story_id):
         problems.add(file, None, None, f"expected a file name of lower-case letters, digits and "
@@ -155,24 +224,44 @@ def load_story(file: Path, content: Content, problems: Problems) -> None:
                      hint="the file name becomes the story's address; rename it, e.g. "
                           + re.sub(r"[^a-z0-9]+", "-", story_id.lower()).strip("-") + ".md")
         return
-    match = _FRONT.match(text)
-    if not match:
-        problems.add(file, 1, 1, "expected the story to start with front matter between two "
-                     "`---` lines, found none", hint="copy the top of an existing story")
+    found = _front_matter(file, problems)
+    if found is None:
         return
-    doc = parse(match[1], file, problems, line_offset=1)
-    if doc is None:
-        return
-    if not isinstance(doc.data, dict):
-        problems.add(file, 2, 1, "expected front matter fields (title, date, …), found "
-                     f"{explain.found(doc.data)}")
-        return
+    doc, text, end = found
     meta = _validate(Story, doc.data, doc, (), story_id, problems)
     if meta is None:
+        content.rejected.add(("stories", story_id))
         return
-    body_line = text[: match.end()].count("\n") + 1
+    body_line = text[:end].count("\n") + 1
     content.located[("stories", story_id)] = (doc, ())
-    content.stories.append(StoryFile(story_id, meta, text[match.end():], file, body_line))
+    content.stories.append(StoryFile(story_id, meta, text[end:], file, body_line))
+
+
+TRANSLATION_FILE = re.compile(r"(?P<id>[^.]+)\.(?P<language>[a-z]{2})")
+
+
+def load_story_translation(file: Path, content: Content, problems: Problems) -> None:
+    """stories/<id>.<language>.md, attached to the story it translates."""
+    name = TRANSLATION_FILE.fullmatch(file.stem)
+    story_id, language = name["id"], name["language"]
+    story = next((s for s in content.stories if s.id == story_id), None)
+    if story is None:
+        if ("stories", story_id) not in content.rejected:
+            problems.add(file, None, None, f"expected the translation of a story, but there is no "
+                         f"stories/{story_id}.md", record=story_id,
+                         hint="name the file after the English story: <story>.<language>.md")
+        return
+    found = _front_matter(file, problems)
+    if found is None:
+        return
+    doc, text, end = found
+    label = f"{story_id} ({language})"
+    meta = _validate(StoryText, doc.data, doc, (), label, problems)
+    if meta is None:
+        return
+    content.located[(f"stories.{language}", story_id)] = (doc, ())
+    story.translations[language] = StoryTranslation(language, meta, text[end:], file,
+                                                    text[:end].count("\n") + 1)
 
 
 def load_news(file: Path, content: Content, problems: Problems) -> None:
@@ -205,8 +294,13 @@ def load(root: Path, problems: Problems, *, resources: str = "resources.yaml",
     for file in sorted((root / ARCHIVE_DIR).glob("*.yaml")):
         load_resources(file, content, problems, archive=True)
     story_dir = root / stories
-    for file in sorted(story_dir.glob("*.md")) if story_dir.is_dir() else []:
-        load_story(file, content, problems)
+    files = sorted(story_dir.glob("*.md")) if story_dir.is_dir() else []
+    translations = [file for file in files if TRANSLATION_FILE.fullmatch(file.stem)]
+    for file in files:
+        if file not in translations:
+            load_story(file, content, problems)
+    for file in translations:
+        load_story_translation(file, content, problems)
     if (root / NEWS_SNAPSHOT).exists():
         load_news(root / NEWS_SNAPSHOT, content, problems)
     return content

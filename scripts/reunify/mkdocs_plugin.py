@@ -9,6 +9,11 @@ bypass our consent gate and sanitiser, and it costs 15.9 s for 1,000 posts on th
 Pages are rendered to HTML by `render.py` before MkDocs sees them. MkDocs is given only their front
 matter (title, description, template, hidden sidebars); `on_page_content` swaps in our HTML, so
 content never goes through Markdown twice.
+
+Editions: the language of a build is its `theme.language`. `mkdocs.es.yml` inherits `mkdocs.yml`
+and builds the Spanish edition into site/es/; `extra.alternate` lists the editions, and every page
+links to its twin in each of them (`rf_alternates`, used by the theme overrides and the sitemap).
+A hand-written page not yet translated is built from the English file, marked as English.
 """
 from __future__ import annotations
 
@@ -26,10 +31,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .pipeline import HOME_INTRO, Prepared, prepare
+from . import editions
+from .localize import untranslated_block
+from .pipeline import Prepared, prepare
 from .problems import ContentError
 from .sanitize import clean_page_html
 from .search_index import SearchIndexError, index_site
+from .strings import Strings
 
 log = logging.getLogger("mkdocs.plugins.reunify")
 
@@ -66,16 +74,62 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         super().__init__()
         self.prepared: Prepared | None = None  # set by `reunify build` to avoid a second load
         self.html: dict[str, str] = {}
+        self.untranslated: set[str] = set()  # hand-written pages shown in English
+        self.language = editions.DEFAULT
+        self.editions: list[dict] = []
 
     def root(self, config) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
+
+    def on_config(self, config):
+        self.language = config.theme["language"]
+        name = Path(config.config_file_path).name
+        prefix = editions.prefix(self.language)
+        site_url = config.site_url or ""
+        if prefix and not site_url.endswith("/" + prefix):
+            raise PluginError(f"{name}: expected site_url to end with /{prefix} (the edition is "
+                              f"built into that folder), found {site_url!r}")
+        declared = [dict(alt) for alt in config.extra.get("alternate") or []]
+        languages = editions.languages(self.root(config))
+        if len(languages) > 1 or declared:
+            listed = [alt.get("lang") for alt in declared]
+            if sorted(listed) != sorted(languages):
+                raise PluginError(
+                    f"{name}: extra.alternate lists the languages {listed}, but the editions are "
+                    f"{languages} (mkdocs.yml and every mkdocs.<language>.yml); list each once "
+                    "with its name and lang, e.g. `- {name: Español, link: /es/, lang: es}`")
+        root_url = site_url[: len(site_url) - len(prefix)] if prefix else site_url
+        self.editions = [{"lang": alt["lang"], "name": alt.get("name", alt["lang"]),
+                          "prefix": editions.prefix(alt["lang"]), "root": root_url}
+                         for alt in declared]
+        return config
+
+    def alternates(self, page) -> list[dict]:
+        """This page in every edition: language, name, link from this page, full address."""
+        if page is None or not self.editions:
+            return []
+        url = page.url
+        up = "../" * (url.count("/") + editions.prefix(self.language).count("/"))
+        found = []
+        for edition in self.editions:
+            href = up + edition["prefix"] + url
+            found.append({"lang": edition["lang"], "name": edition["name"],
+                          "href": href or "./",
+                          "url": edition["root"] + edition["prefix"] + url,
+                          "current": edition["lang"] == self.language})
+        return found
+
+    def on_env(self, env, *, config, files):
+        env.globals["rf_alternates"] = self.alternates
+        env.globals["rf_t"] = Strings(self.language)
+        return env
 
     def on_files(self, files: Files, *, config) -> Files:
         prepared = self.prepared
         if prepared is None:
             try:
                 prepared = prepare(self.root(config), build_date(self.config.today),
-                                   site_url=config.site_url or "")
+                                   site_url=config.site_url or "", language=self.language)
             except ContentError as exc:
                 raise PluginError("the content has problems:\n" + exc.problems.report())
         for problem in prepared.problems.warnings:
@@ -92,6 +146,14 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
                 files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))
             else:
                 files.append(File.generated(config, asset.path, content=asset.content))
+        self.untranslated = set()
+        if self.language != editions.DEFAULT:
+            english = editions.pages_dir(self.root(config), editions.DEFAULT)
+            for source in sorted(english.rglob("*.md")):
+                uri = source.relative_to(english).as_posix()
+                if files.get_file_from_path(uri) is None:
+                    files.append(File.generated(config, uri, abs_src_path=str(source)))
+                    self.untranslated.add(uri)
         self.prepared = None  # a live preview reloads content on every rebuild
         return files
 
@@ -106,7 +168,14 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
         generated = self.html.get(page.file.src_uri)
-        return generated if generated is not None else clean_page_html(html)
+        if generated is not None:
+            return generated
+        html = clean_page_html(html)
+        if page.file.src_uri in self.untranslated:
+            note = Strings(self.language)("common.untranslated_note")
+            html = f'<p class="rf-untranslated-note" role="note">{note}</p>\n' + str(
+                untranslated_block(html))
+        return html
 
     def on_post_build(self, *, config) -> None:
         try:
@@ -116,7 +185,9 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
 
     def on_serve(self, server, *, config, builder):
         root = self.root(config)
-        for path in (root / "resources.yaml", root / "stories", root / HOME_INTRO):
+        for path in (root / "resources.yaml", root / "stories",
+                     editions.home_intro(root, self.language),
+                     editions.pages_dir(root, editions.DEFAULT)):
             if path.exists():
                 server.watch(str(path))
         return server

@@ -193,6 +193,55 @@ class Figure(Record):
     source_url: Optional[Url] = Field(None, description="Where the figure was published")
 
 
+# -- translations ------------------------------------------------------------------------------
+# A record's text in another edition of the site, under `translations: {es: {…}}`. Every field is
+# optional: what is missing is shown in English, marked as such. Lists (services, items, figures)
+# follow the order of the English list, one entry for each.
+
+
+class FigureText(Record):
+    value: Optional[Text] = Field(None, description="The figure as shown, e.g. 'cerca del 50 %'")
+    label: Optional[Text] = Field(None, description="What the figure measures")
+
+
+class CampaignText(Record):
+    name: Optional[Text] = Field(None, description="Name of the campaign")
+    theme: Optional[Text] = Field(None, description="This year's theme")
+    tagline: Optional[Text] = Field(None, description="One sentence under the theme")
+    figures: list[FigureText] = Field(default_factory=list,
+                                      description="The figures, in the same order as in English")
+
+
+class OrganizationText(Record):
+    description: Optional[Text] = Field(None, description="What it does")
+    services: list[Text] = Field(default_factory=list,
+                                 description="Services, in the same order as in English")
+
+
+class ResourceText(Record):
+    title: Optional[Text] = Field(None, description="Title, if the publisher gives one in this "
+                                  "language; otherwise leave it out")
+    description: Optional[Text] = Field(None, description="What a reader gets from it")
+
+
+class DriveText(Record):
+    title: Optional[Text] = Field(None, description="Name of the drive")
+    description: Optional[Text] = Field(None, description="Who it helps and how")
+    items: list[Text] = Field(default_factory=list,
+                              description="Names of the goods, in the same order as in English")
+
+
+class EventText(Record):
+    title: Optional[Text] = Field(None, description="Name of the event")
+    description: Optional[Text] = Field(None, description="What happens and who it is for")
+    cost: Optional[Text] = Field(None, description="What it costs to attend")
+
+
+def _translations(what: str):
+    return Field(default_factory=dict,
+                 description=f"The {what} in other languages: `es:` followed by the fields")
+
+
 class Campaign(Record):
     """This year's campaign: the `campaign:` block of resources.yaml."""
 
@@ -211,6 +260,7 @@ class Campaign(Record):
         description="Where readers ask for material in another format")
     figures: list[Figure] = Field(default_factory=list,
                                   description="National figures shown on the home page")
+    translations: dict[Language, CampaignText] = _translations("campaign's texts")
 
 
 class Organization(Record):
@@ -231,6 +281,7 @@ class Organization(Record):
     last_verified: Day = Field(description="When an editor last checked these details")
     previous_ids: list[Slug] = Field(default_factory=list,
                                      description="Earlier ids; their old addresses redirect here")
+    translations: dict[Language, OrganizationText] = _translations("description and services")
 
 
 class Resource(Record):
@@ -256,6 +307,7 @@ class Resource(Record):
     last_verified: Day = Field(description="When an editor last checked the link")
     previous_ids: list[Slug] = Field(default_factory=list,
                                      description="Earlier ids; their old addresses redirect here")
+    translations: dict[Language, ResourceText] = _translations("title and description")
 
 
 class Item(Record):
@@ -288,6 +340,7 @@ class DonationDrive(Record):
     states: list[State] = Field(min_length=1, description="States it serves, or [national]")
     previous_ids: list[Slug] = Field(default_factory=list,
                                      description="Earlier ids; their old addresses redirect here")
+    translations: dict[Language, DriveText] = _translations("title, description and item names")
 
 
 class Event(Record):
@@ -306,6 +359,7 @@ class Event(Record):
     description: Text = Field(description="What happens and who it is for")
     previous_ids: list[Slug] = Field(default_factory=list,
                                      description="Earlier ids; their old addresses redirect here")
+    translations: dict[Language, EventText] = _translations("title, description and cost")
 
 
 class Quote(Record):
@@ -348,3 +402,15 @@ class Story(Record):
         description="Text the privacy check may allow, e.g. an agency's public phone number")
     previous_ids: list[Slug] = Field(default_factory=list,
                                      description="Earlier file names; their addresses redirect here")
+
+
+class StoryText(Record):
+    """Front matter of a story's translation, stories/<id>.<language>.md; the translated body
+    follows it. Consent, dates, places and images come from the original story."""
+
+    title: Text = Field(description="Headline")
+    summary: Text = Field(description="One or two sentences for cards and search results")
+    quotes: list[Quote] = Field(default_factory=list,
+                                description="Pull quotes, in the same order as in the original")
+    image_alt: Optional[Text] = Field(None, description="What the image shows")
+    credit: Optional[Text] = Field(None, description="Where the story was first told")

@@ -1,7 +1,8 @@
-"""The whole build as one readable sequence: load → validate → index → render.
+"""The whole build as one readable sequence: load → validate → index → render, per edition.
 
 Nothing here knows about MkDocs; `mkdocs_plugin.py` hands the result to it, and `cli.py` wraps it
-in an atomic write of the site folder.
+in an atomic write of the site folder. Content is loaded and checked once; each edition (English,
+then every translation) is indexed and rendered from it in its own language.
 """
 from __future__ import annotations
 
@@ -9,20 +10,32 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import index, load, validate
+from . import editions, index, load, validate
+from .localize import localize, untranslated_block
 from .problems import ContentError, Problems
 from .render import Output, Renderer
 from .sanitize import markdown_to_html
 from .strings import Strings
 from .yamlsource import read_text
 
-HOME_INTRO = "site_src/home.md"
+HOME_INTRO = editions.HOME_INTRO
 
 
 @dataclass
 class Prepared:
     site: index.Site
     output: Output
+    problems: Problems
+    language: str = editions.DEFAULT
+
+
+@dataclass
+class Checked:
+    """Content that passed every check, ready to be rendered in any edition."""
+
+    root: Path
+    today: date
+    content: load.Content
     problems: Problems
 
 
@@ -34,15 +47,46 @@ def check(root: Path, today: date, *, strict: bool = False) -> tuple[Problems, l
     return problems, content
 
 
-def prepare(root: Path, today: date, *, strict: bool = False, site_url: str = "",
-            language: str = "en") -> Prepared:
-    """Run every stage; raise ContentError (with all problems) if anything is wrong."""
+def load_checked(root: Path, today: date, *, strict: bool = False) -> Checked:
+    """Read and check everything; raise ContentError (with all problems) if anything is wrong."""
     problems, content = check(root, today, strict=strict)
-    intro_file = root / HOME_INTRO
-    intro = read_text(intro_file, problems) if intro_file.exists() else ""
-    if problems.errors or (strict and problems.warnings):
+    for language in editions.languages(root):
+        intro = editions.home_intro(root, language)
+        if intro.exists():
+            read_text(intro, problems)  # reports a file that is not UTF-8
+    if problems.failed(strict):
         raise ContentError(problems)
-    site = index.build(content, today)
-    renderer = Renderer(site, Strings(language), home_intro=markdown_to_html(intro or ""),
-                        site_url=site_url)
-    return Prepared(site=site, output=renderer.render(), problems=problems)
+    return Checked(root, today, content, problems)
+
+
+def _home_intro(root: Path, language: str) -> str:
+    own = editions.home_intro(root, language)
+    if own.exists():
+        return markdown_to_html(own.read_text(encoding="utf-8"))
+    english = editions.home_intro(root, editions.DEFAULT)
+    if not english.exists():
+        return ""
+    html = markdown_to_html(english.read_text(encoding="utf-8"))
+    return html if language == editions.DEFAULT else str(untranslated_block(html))
+
+
+def render_edition(checked: Checked, language: str = editions.DEFAULT, *,
+                   site_url: str = "") -> Prepared:
+    """Stages 3 and 4 for one edition."""
+    strings = Strings(language)
+    content = checked.content
+    if language != editions.DEFAULT:
+        content = localize(content, language, free=strings("events.free"))
+    site = index.build(content, checked.today)
+    shared = "../" * editions.prefix(language).count("/")
+    renderer = Renderer(site, strings, home_intro=_home_intro(checked.root, language),
+                        site_url=site_url, shared=shared)
+    return Prepared(site=site, output=renderer.render(), problems=checked.problems,
+                    language=language)
+
+
+def prepare(root: Path, today: date, *, strict: bool = False, site_url: str = "",
+            language: str = editions.DEFAULT) -> Prepared:
+    """Every stage for one edition; raise ContentError (with all problems) if anything is wrong."""
+    return render_edition(load_checked(root, today, strict=strict), language,
+                          site_url=site_url)

@@ -22,6 +22,9 @@ class Problem:
     field: str | None = None
     hint: str | None = None
     severity: str = ERROR
+    # "translation": text not yet translated. Reported, never fatal, not even with --strict:
+    # an edition shows the English text, marked, until a translator catches up.
+    category: str | None = None
 
     def format(self) -> str:
         where = self.file
@@ -59,9 +62,9 @@ class Problems:
         return str(file)
 
     def add(self, file, line=None, column=None, message="", *, record=None, field=None,
-            hint=None, severity=ERROR) -> None:
+            hint=None, severity=ERROR, category=None) -> None:
         self.items.append(Problem(self._name(file), line, column, message, record, field,
-                                  hint, severity))
+                                  hint, severity, category))
 
     def warn(self, file, line=None, column=None, message="", **kw) -> None:
         self.add(file, line, column, message, severity=WARNING, **kw)
@@ -73,6 +76,12 @@ class Problems:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.severity == WARNING]
+
+    def failed(self, strict: bool) -> bool:
+        """Whether the content cannot be published: errors, or with --strict also warnings
+        (except missing translations)."""
+        return bool(self.errors) or (strict and any(p.category != "translation"
+                                                    for p in self.warnings))
 
     def sorted(self) -> list[Problem]:
         return sorted(self.items, key=lambda p: (p.file, p.line or 0, p.column or 0))

@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 import posixpath
 from pathlib import Path
+from urllib.parse import urljoin
 
 from babel import Locale
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
@@ -19,7 +20,9 @@ from markupsafe import Markup
 from slugify import slugify
 
 from . import geography
+from .editions import DEFAULT
 from .index import Facet, Site, event_end, event_start
+from .localize import UNTRANSLATED_CLASS, InEnglish, Terms, Untranslated, untranslated_block
 from .output import Asset, Output, Page
 from .sanitize import markdown_to_html
 from .strings import Strings
@@ -51,11 +54,16 @@ def relative(from_url: str, to_url: str) -> str:
 
 class Renderer:
     def __init__(self, site: Site, strings: Strings, *, home_intro: str = "",
-                 site_url: str = ""):
+                 site_url: str = "", shared: str = ""):
+        """`shared`: the way from this edition's root to the files all editions share (the
+        data exports), '' for the English edition at the site root, '../' for /es/."""
         self.site = site
         self.t = strings
+        self.language = strings.language
         self.home_intro = home_intro
         self.site_url = site_url.rstrip("/") + "/" if site_url else "/"
+        self.shared = shared
+        self.term = Terms(site.content, self.language, DEFAULT)
         self.env = Environment(loader=PackageLoader("reunify", "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.globals.update(
@@ -63,8 +71,16 @@ class Renderer:
             link=self._link, event_start=event_start, event_end=event_end, today=site.today,
             image_allowed=image_allowed, filesize=self.filesize, org_of=site.org_by_id.get,
             slug=slugify, items_received=items_received,
-            stale=lambda record: is_stale(record, site.today), language_name=self.language_name, permalink=self.permalink,
+            stale=lambda record: is_stale(record, site.today), language_name=self.language_name,
+            permalink=self.permalink, term=self.term, lang_of=self.lang_of,
         )
+        # Text as plain text, for attributes and <option>s, where markup cannot go.
+        self.env.filters["plain"] = lambda value: str(value)
+
+    @staticmethod
+    def lang_of(value) -> Markup:
+        """` lang="en"` for English text shown in another edition, to put on its element."""
+        return Markup(' lang="en"') if isinstance(value, InEnglish) else Markup("")
 
     @staticmethod
     @pass_context
@@ -75,11 +91,13 @@ class Renderer:
         return self.t("states.national") if code == geography.NATIONAL else \
             geography.STATES.get(code, code)
 
-    def language_name(self, code: str) -> str:
-        return Locale.parse(code).get_display_name(self.t.locale).capitalize()
+    def language_name(self, code: str, capital: bool = True) -> str:
+        """'Spanish' in English; 'español' in running Spanish text, 'Español' in a list."""
+        name = Locale.parse(code).get_display_name(self.t.locale)
+        return name[:1].upper() + name[1:] if capital else name
 
     def permalink(self, url: str) -> str:
-        return self.site_url + url
+        return urljoin(self.site_url, url)
 
     def filesize(self, size: int) -> str:
         if size >= 1024 * 1024:
@@ -88,7 +106,10 @@ class Renderer:
 
     def page(self, template: str, url: str, title: str, description: str = "", **data) -> Page:
         html = self.env.get_template(template).render(page_url=url, title=title, **data)
-        return Page(url, title, html, description)
+        if self.language != DEFAULT and UNTRANSLATED_CLASS in html:
+            html = (f'<p class="rf-untranslated-note" role="note">'
+                    f'{self.t("common.untranslated_note")}</p>\n') + html
+        return Page(url, str(title), html, str(description))
 
     def paginated(self, items: list, per_page: int, base_url: str):
         """Yield (url, page number, page count, slice) for each page of a long list."""
@@ -127,7 +148,9 @@ class Renderer:
             out.add(page)
         out.timings["pages"] = time.perf_counter() - started
         started = time.perf_counter()
-        self.exports(out)
+        if self.language == DEFAULT:
+            self.exports(out)
+        self.syndication(out)
         self.redirects(out)
         out.timings["exports"] = time.perf_counter() - started
         return out
@@ -171,7 +194,7 @@ class Renderer:
         pages.append(themes)
         for facet in site.stories_by_theme:
             pages += self.story_list(f"stories/themes/{facet.slug}/",
-                                     self.t("stories.theme_title", theme=facet.label),
+                                     self.t("stories.theme_title", theme=self.term(facet.label)),
                                      facet.items)
         for facet in site.stories_by_year:
             pages += self.story_list(f"stories/years/{facet.slug}/",
@@ -180,10 +203,15 @@ class Renderer:
             image = None
             if image_allowed(story):
                 image = f"stories/{story.id}/{Path(story.meta.image.src).name}"
-                out.add(Asset(image, source=story.file.parent / story.meta.image.src))
+                if self.language == DEFAULT:
+                    out.add(Asset(image, source=story.file.parent / story.meta.image.src))
+                else:  # one copy of the photo, at the site root, serves every edition
+                    image = self.shared + image
+            body = Markup(markdown_to_html(story.body))
+            if story.body_language:
+                body = untranslated_block(body)
             page = self.page("story.html", f"stories/{story.id}/", story.meta.title,
-                             story.meta.summary, story=story, image=image,
-                             body=Markup(markdown_to_html(story.body)),
+                             story.meta.summary, story=story, image=image, body=body,
                              related=site.related.get(story.id, []))
             page.jsonld = structured.story(site, story, self.permalink, image)
             pages.append(page)
@@ -233,7 +261,12 @@ class Renderer:
 
     def data_page(self) -> Page:
         from .load import KINDS
-        files = [(path, self.t(f"data.file.{what}"), exports.describe(path))
+        def fields(path):
+            described = exports.describe(path)
+            if self.language == DEFAULT:
+                return described
+            return [(name, Untranslated(meaning)) for name, meaning in described]
+        files = [(self.shared + path, self.t(f"data.file.{what}"), fields(path))
                  for path, what in exports.DATA_FILES]
         return self.page("data.html", "data/", self.t("data.title"), self.t("data.intro"),
                          files=files, license=exports.LICENSE, kinds=KINDS,
@@ -241,7 +274,13 @@ class Renderer:
                                 syndication.CALENDAR])
 
     def exports(self, out: Output) -> None:
-        files = exports.data_files(self.site, self.permalink)
+        """The data files, one set for all editions (they carry every translation)."""
+        for path, content in exports.data_files(self.site, self.permalink).items():
+            out.add(Asset(path, content))
+
+    def syndication(self, out: Output) -> None:
+        """Feeds and calendars, in the edition's language."""
+        files = {}
         files[syndication.STORIES_FEED] = syndication.stories_feed(self.site, self.permalink,
                                                                    self.t)
         files[syndication.RESOURCES_FEED] = syndication.resources_feed(self.site,
@@ -277,15 +316,23 @@ class Renderer:
     def facet_label(self, kind: str, facet: Facet) -> str:
         if kind in ("audiences", "formats"):
             return self.t(f"{kind}.{facet.label}")
-        return facet.label
+        return self.term(facet.label)
 
     def resource_index(self) -> bytes:
         """The compact list the resource filters search in the browser."""
-        rows = [{"id": r.id, "title": r.title, "format": r.format, "audiences": r.audiences,
-                 "topics": [slugify(t) for t in r.topics], "languages": r.languages,
-                 "states": r.states, "publisher": self.site.org_by_id[r.publisher].name,
-                 "year": r.year, "summary": r.description[:160]}
+        rows = [{"id": r.id, "title": str(r.title), "format": r.format,
+                 "audiences": r.audiences, "topics": [slugify(t) for t in r.topics],
+                 "languages": r.languages, "states": r.states,
+                 "publisher": self.site.org_by_id[r.publisher].name, "year": r.year,
+                 "summary": r.description[:160]}
                 for r in self.site.resources]
+        for row, r in zip(rows, self.site.resources):
+            # English text in another edition: the filter marks it lang="en" as the pages do
+            untranslated = [name for name, value in (("title", r.title),
+                                                     ("summary", r.description))
+                            if isinstance(value, InEnglish)]
+            if untranslated:
+                row["english"] = untranslated
         return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
 
     def organizations(self) -> list[Page]:

@@ -9,6 +9,9 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+import re
+from dataclasses import dataclass
+
 import yaml
 from babel import Locale
 from babel.dates import format_date, format_time, get_timezone_name
@@ -63,3 +66,81 @@ class Strings:
     def money(self, value) -> str:
         return format_currency(value, "USD", locale=self.locale,
                                format_type="standard").replace(".00", "")
+
+
+# Catalogue entries that read the same in a translation (units, symbols) are listed under this
+# key in that catalogue, so that a string left in English by mistake is still caught.
+SAME_AS_ENGLISH = "_same_as_english"
+DEFAULT_LANGUAGE = "en"
+
+
+@dataclass
+class CatalogueProblem:
+    key: str
+    line: int | None
+    text: str
+    hint: str
+
+
+def _placeholders(value) -> set[str]:
+    texts = value.values() if isinstance(value, dict) else [value]
+    return {name for text in texts for name in re.findall(r"{(\w+)}", str(text))}
+
+
+def _lines(language: str) -> dict[str, int]:
+    try:
+        with open(LOCALES / f"{language}.yaml", encoding="utf-8") as handle:
+            node = yaml.compose(handle)
+    except (OSError, yaml.YAMLError):
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {key.value: key.start_mark.line + 1 for key, _ in node.value}
+
+
+def catalogue_problems(language: str) -> list[CatalogueProblem]:
+    """Every interface string a translated catalogue lacks, leaves in English or mangles."""
+    name = Locale.parse(language).get_display_name("en")
+    path = f"locales/{language}.yaml"
+    try:
+        table = catalogue(language)
+    except FileNotFoundError:
+        return [CatalogueProblem("", None, f"there is no {name} catalogue: every page of the "
+                                 f"/{language}/ edition needs its interface text",
+                                 f"copy locales/{DEFAULT_LANGUAGE}.yaml to {path} and "
+                                 "translate every value")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return [CatalogueProblem("", mark.line + 1 if mark else None,
+                                 f"the catalogue is not valid YAML ({exc})", "")]
+    english = catalogue(DEFAULT_LANGUAGE)
+    lines = _lines(language)
+    same = set(table.get(SAME_AS_ENGLISH) or [])
+    found = []
+    for key, value in english.items():
+        if key == SAME_AS_ENGLISH:
+            continue
+        if key not in table:
+            found.append(CatalogueProblem(key, None, f"no {name} text for `{key}` (English: "
+                                          f"{value!r})", f"add `{key}: …` to {path}"))
+            continue
+        own = table[key]
+        if not own or (isinstance(own, dict) and "other" not in own):
+            found.append(CatalogueProblem(key, lines.get(key), f"expected the {name} text of "
+                                          f"`{key}`, found {own!r}",
+                                          "plurals need at least `other:`"))
+        elif own == value and key not in same:
+            found.append(CatalogueProblem(key, lines.get(key), f"`{key}` is still in English "
+                                          f"({value!r})", f"translate it; if it reads the same in "
+                                          f"{name}, list the key under {SAME_AS_ENGLISH}"))
+        elif _placeholders(own) != _placeholders(value):
+            found.append(CatalogueProblem(key, lines.get(key), f"`{key}` must keep the "
+                                          f"placeholders {sorted(_placeholders(value))}, found "
+                                          f"{sorted(_placeholders(own))}",
+                                          "copy the {names} in braces unchanged"))
+    for key in table:
+        if key not in english and key != SAME_AS_ENGLISH:
+            found.append(CatalogueProblem(key, lines.get(key), f"`{key}` is not a key of the "
+                                          f"English catalogue, so it is never shown",
+                                          "check the spelling against locales/en.yaml"))
+    return found

@@ -8,8 +8,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from babel import Locale, UnknownLocaleError
+
+from . import editions
 from .load import Content, StoryFile
 from .problems import Problems
+from .strings import LOCALES, catalogue_problems
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".avif"}
 
@@ -184,6 +188,19 @@ def _check_privacy(story: StoryFile, content: Content, problems: Problems) -> No
               (story.meta.title, content.where("stories", story.id, "title")[1], "title")]
     texts += [(quote.text, content.where("stories", story.id, "quotes", i, "text")[1],
                f"quotes[{i}].text") for i, quote in enumerate(story.meta.quotes)]
+    _find_private(story, story.file, texts, problems)
+    for language, own in story.translations.items():
+        kind = f"stories.{language}"
+        texts = [(own.body, own.body_line, None)]
+        texts += [(getattr(own.meta, name), content.where(kind, story.id, name)[1], name)
+                  for name in ("title", "summary", "image_alt", "credit")
+                  if getattr(own.meta, name)]
+        texts += [(quote.text, content.where(kind, story.id, "quotes", i, "text")[1],
+                   f"quotes[{i}].text") for i, quote in enumerate(own.meta.quotes)]
+        _find_private(story, own.file, texts, problems)
+
+
+def _find_private(story: StoryFile, file, texts, problems: Problems) -> None:
     names = [re.compile(r"\b" + re.escape(name) + r"\b", re.I) for name in story.meta.private_names]
     allowed = {text.lower() for text in story.meta.privacy_exceptions}
     for text, first_line, field in texts:
@@ -195,7 +212,7 @@ def _check_privacy(story: StoryFile, content: Content, problems: Problems) -> No
             if match.group(0).lower() in allowed:
                 continue
             line = first_line + text[: match.start()].count("\n") if first_line else None
-            problems.add(story.file, line, None,
+            problems.add(file, line, None,
                          f"the story shows {label} ({match.group(0)!r}), which could identify "
                          "the family", record=story.id, field=field,
                          hint="remove it or replace it with a role, e.g. 'a mother in Alabama'")
@@ -236,6 +253,110 @@ def report_stale(content: Content, today: date, problems: Problems) -> None:
                               hint="check the details and link, then set today's date")
 
 
+def _language_name(code: str) -> str:
+    try:
+        return Locale.parse(code).get_display_name("en")
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+# (field of `translations`, the English list it follows) for records with translated lists
+_LISTS = {"organizations": (("services", lambda r: r.services),),
+          "drives": (("items", lambda r: r.items),)}
+
+
+def _check_translations(content: Content, problems: Problems) -> None:
+    """Translations name an edition that exists and never have more entries than the English."""
+    languages = editions.languages(content.root)
+    records = [("campaign", "campaign", content.campaign)] if content.campaign else []
+    records += [(kind, r.id, r) for kind in ("organizations", "resources", "drives", "events")
+                for r in getattr(content, kind)]
+    for kind, record_id, record in records:
+        for language, text in record.translations.items():
+            if language not in languages:
+                file, line, column = content.where(kind, record_id, "translations", language)
+                problems.warn(file, line, column, f"there is no {_language_name(language)} "
+                              f"edition of the site, so this translation is not shown",
+                              record=record_id, field=f"translations.{language}",
+                              hint=f"add mkdocs.{language}.yml (see README, 'Adding a "
+                                   f"language'), or check the language code")
+            lists = list(_LISTS.get(kind, ()))
+            if kind == "campaign":
+                lists = [("figures", lambda c: c.figures)]
+            for name, english_of in lists:
+                english, translated = english_of(record), getattr(text, name)
+                if len(translated) > len(english):
+                    file, line, column = content.where(kind, record_id, "translations",
+                                                       language, name, len(english))
+                    problems.add(file, line, column,
+                                 f"expected at most {len(english)} entries, one for each of the "
+                                 f"English {name}, found {len(translated)}", record=record_id,
+                                 field=f"translations.{language}.{name}",
+                                 hint=f"keep the English order; remove the extra entries")
+    for story in content.stories:
+        for language, own in story.translations.items():
+            where = f"stories.{language}"
+            if language not in languages:
+                problems.warn(own.file, 1, None, f"there is no {_language_name(language)} "
+                              "edition of the site, so this translation is not shown",
+                              record=story.id, hint="check the language code in the file name")
+            if len(own.meta.quotes) > len(story.meta.quotes):
+                file, line, column = content.where(where, story.id, "quotes",
+                                                   len(story.meta.quotes))
+                problems.add(file, line, column,
+                             f"expected at most {len(story.meta.quotes)} quotes, one for each "
+                             f"quote of the original story, found {len(own.meta.quotes)}",
+                             record=story.id, field="quotes",
+                             hint="a translation says what the original says; remove the extra")
+            if own.meta.image_alt and story.meta.image is None:
+                file, line, column = content.where(where, story.id, "image_alt")
+                problems.warn(file, line, column, "the original story has no image, so this "
+                              "text is not used", record=story.id, field="image_alt")
+
+
+def report_untranslated(content: Content, problems: Problems) -> None:
+    """Warnings, one per record and page, for every text not yet in each edition's language."""
+    from .localize import missing
+
+    root = content.root
+    for language in editions.languages(root)[1:]:
+        name = _language_name(language)
+        hint = (f"until then the English text is shown on /{language}/, marked as English")
+        for item in missing(content, language):
+            if item.kind == "stories":
+                story = next(s for s in content.stories if s.id == item.record_id)
+                problems.warn(story.file, None, None, f"no {name} translation of this story",
+                              record=item.record_id, category="translation",
+                              hint=f"write it in stories/{item.record_id}.{language}.md (see "
+                                   f"README, 'Translating'); {hint}")
+            elif item.kind == "terms":
+                problems.warn(root / "resources.yaml", None, None,
+                              f"topics and themes not yet in {name}: " + ", ".join(item.fields),
+                              record="terms", field=language, category="translation",
+                              hint=f"add them under `terms: {language}:` as `english: "
+                                   f"translation`; {hint}")
+            else:
+                file, line, column = content.where(item.kind, item.record_id)
+                problems.warn(file, line, column, f"not yet translated into {name}: "
+                              + ", ".join(item.fields), record=item.record_id,
+                              category="translation",
+                              hint=f"add them under `translations: {language}:`; {hint}")
+        english_pages = editions.pages_dir(root, editions.DEFAULT)
+        own_pages = editions.pages_dir(root, language)
+        pages = [(page, own_pages / page.relative_to(english_pages))
+                 for page in sorted(english_pages.rglob("*.md"))] if english_pages.is_dir() else []
+        pages.append((editions.home_intro(root, editions.DEFAULT),
+                      editions.home_intro(root, language)))
+        for page, twin in pages:
+            if page.exists() and not twin.exists():
+                problems.warn(page, None, None, f"no {name} version of this page",
+                              category="translation",
+                              hint=f"write it in {twin.relative_to(root).as_posix()}; {hint}")
+        for message in catalogue_problems(language):
+            problems.add(LOCALES / f"{language}.yaml", message.line, None, message.text,
+                         record=message.key, hint=message.hint)
+
+
 def check(content: Content, today: date, problems: Problems, *, strict: bool = False) -> None:
     _check_references(content, problems)
     _check_order(content, problems)
@@ -244,5 +365,7 @@ def check(content: Content, today: date, problems: Problems, *, strict: bool = F
     _check_reserved(content, problems)
     _check_previous_ids(content, problems)
     _check_feeds(content, today, problems)
+    _check_translations(content, problems)
     for story in content.stories:
         _check_story(story, content, today, problems, strict)
+    report_untranslated(content, problems)
