@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -43,8 +44,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
     def send_error(self, code, message=None, explain=None):
-        if code == 404:  # serve the site's own 404 page, as a static host does
-            body = (Path(self.directory) / "404.html").read_bytes()
+        if code == 404:  # serve the edition's own 404 page, as a static host is set up to do
+            edition = "es/" if self.path.startswith("/es/") else ""
+            body = (Path(self.directory) / edition / "404.html").read_bytes()
             self.send_response(404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -112,9 +114,10 @@ def _axe(page):
         .slice(0, 3).join(' | ')))""", AXE_TAGS)
 
 
+@pytest.mark.parametrize("edition", ["", "es/"], ids=["en", "es"])
 @pytest.mark.parametrize("kind", PAGES)
-def test_page_is_accessible_private_and_fits_a_phone(visit, server, kind):
-    url = server + PAGES[kind]
+def test_page_is_accessible_private_and_fits_a_phone(visit, server, kind, edition):
+    url = server + edition + PAGES[kind]
     desktop = visit(url)
     assert desktop.response.status == (404 if kind == "not found" else 200)
     assert _axe(desktop.page) == []
@@ -232,3 +235,51 @@ def test_copy_link_button(visit, server):
     page.wait_for_function("document.querySelector('[data-copy-status]').textContent !== ''")
     assert page.evaluate("navigator.clipboard.readText()") == \
         "https://reunification.example.org/resources/bridging-the-gap/"
+
+
+def test_language_switch_with_a_keyboard_keeps_the_page(visit, server):
+    opened = visit(server + "stories/tucking-my-son-in-again/")
+    page = opened.page
+    for _ in range(30):  # Tab from the top, as a keyboard user would, to the switch
+        if page.evaluate("document.activeElement.matches('.rf-editions a')"):
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Español"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/es/stories/tucking-my-son-in-again/")
+    assert page.evaluate("document.documentElement.lang") == "es"
+    assert page.locator("h1").first.inner_text() == \
+        "«Nunca pensé que volvería a arropar a mi hijo»"
+    with page.expect_navigation():
+        page.locator(".rf-editions a", has_text="English").click()
+    assert page.url.endswith("/stories/tucking-my-son-in-again/")
+    assert "/es/" not in page.url
+    assert opened.errors == []
+
+
+def test_spanish_filters_find_resources_in_spanish(visit, server):
+    opened = visit(server + "es/resources/?language=es")
+    page = opened.page
+    page.wait_for_function("document.querySelectorAll('[data-rf-results] article').length === 1")
+    card = page.locator("[data-rf-results] article")
+    assert card.locator(".rf-card__title").inner_text() == \
+        "El Mes Nacional de la Reunificación Familiar en español"
+    assert page.locator("[data-rf-status]").inner_text() == "1 recurso"
+    english = visit(server + "es/resources/?q=bridging").page  # English text marked as such
+    english.wait_for_function("document.querySelectorAll('[data-rf-results] article').length")
+    assert english.locator("[data-rf-results] .rf-card__title a").first \
+        .get_attribute("lang") == "en"
+    assert opened.errors == []
+
+
+def test_spanish_search_understands_spanish_word_forms(visit, server):
+    opened = visit(server + "es/search/?q=visita")  # the stories say "visitas"
+    page = opened.page
+    page.locator(RESULT_LINK).first.wait_for(timeout=10_000)
+    links = page.locator(RESULT_LINK).evaluate_all("els => els.map(e => e.href)")
+    assert any("/es/stories/tucking-my-son-in-again/" in link for link in links)
+    assert all("/es/" in link for link in links)  # results stay in the reader's language
+    status = page.locator("[data-rf-search-status]").inner_text()
+    assert re.fullmatch(r"\d+ resultados? para “visita”", status)
+    assert opened.errors == []

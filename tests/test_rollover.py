@@ -15,7 +15,7 @@ from test_exports import ADDRESSES, published
 def sample_copy(tmp_path):
     root = tmp_path / "hub"
     root.mkdir()
-    for name in ("resources.yaml", "mkdocs.yml"):
+    for name in ("resources.yaml", "mkdocs.yml", "mkdocs.es.yml"):
         shutil.copy(REPO / name, root / name)
     for name in ("stories", "site_src", "schemas"):
         shutil.copytree(REPO / name, root / name)
@@ -33,7 +33,13 @@ def test_roll_over_keeps_every_address_and_archives_the_year(sample_copy, tmp_pa
     assert "year: 2027" in after and "theme: Home is where we grow" in after
     assert before.splitlines()[:10] == after.splitlines()[:10]  # the header comments stay
     assert main(["check", "--root", str(sample_copy), "--today", "2026-11-22"]) == 0
-    assert capsys.readouterr().out.strip() == "0 error(s), 0 warning(s)"
+    report = capsys.readouterr().out
+    # the new theme awaits its Spanish; last year's Spanish theme went to the archive with it
+    assert "record campaign: not yet translated into Spanish: theme" in report
+    assert "0 error(s)" in report
+    assert "Trabajar juntos marca la diferencia" not in after
+    assert "Trabajar juntos marca la diferencia" in (sample_copy / "archive/2026.yaml").read_text()
+    assert "name: Mes Nacional de la Reunificación Familiar" in after
 
     site = tmp_path / "site"
     build_site(sample_copy, site, sample_copy / "mkdocs.yml", __import__("conftest").TODAY)
@@ -52,6 +58,11 @@ def test_roll_over_keeps_every_address_and_archives_the_year(sample_copy, tmp_pa
     assert len(old.select(".rf-card--story")) == 3
     years = [a.get_text(" ", strip=True) for a in content(page(site, "archive")).select("li a")]
     assert years == ["2027 : Home is where we grow", "2026 : Partnering makes the difference"]
+    spanish_old = content(page(site, "es/2026"))
+    assert spanish_old.h1.get_text(strip=True) == "Trabajar juntos marca la diferencia"
+    spanish_home = content(page(site, "es"))
+    assert spanish_home.h1.get_text(strip=True) == "Home is where we grow"
+    assert spanish_home.h1.select_one('[lang="en"]') is not None
     drives = content(page(site, "drives"))
     assert "keep-the-lights-on/" in [a["href"] for a in drives.select(".rf-card--drive .rf-card__title a")]
 

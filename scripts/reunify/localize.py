@@ -68,6 +68,14 @@ def _resource(resource, language: str):
     return _record(resource, language, FIELDS["resources"], title=title)
 
 
+def _organization(org, language: str):
+    """An organisation's name is a proper name, English unless it has one in the language."""
+    text = org.translations.get(language)
+    return _record(org, language, FIELDS["organizations"],
+                   name=text.name if text and text.name else InEnglish(org.name),
+                   services=_list(org.services, text.services if text else []))
+
+
 def _record(record, language: str, fields: tuple[str, ...], **lists):
     text = record.translations.get(language)
     update = {name: _text(getattr(record, name), getattr(text, name, None)) for name in fields}
@@ -134,10 +142,7 @@ def localize(content: Content, language: str, *, free: str = DEFAULT_COST) -> Co
         content,
         campaign=_campaign(content.campaign, language, free),
         archives=[_campaign(c, language, free) for c in content.archives],
-        organizations=[_record(o, language, FIELDS["organizations"],
-                               services=_list(o.services, o.translations[language].services
-                                              if language in o.translations else []))
-                       for o in content.organizations],
+        organizations=[_organization(o, language) for o in content.organizations],
         resources=[_resource(r, language) for r in content.resources],
         drives=[_drive(d, language) for d in content.drives],
         events=[_event(e, language, free) for e in content.events],

@@ -22,6 +22,7 @@ import logging
 import os
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 from markupsafe import escape
@@ -105,9 +106,15 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         return config
 
     def alternates(self, page) -> list[dict]:
-        """This page in every edition: language, name, link from this page, full address."""
-        if page is None or not self.editions:
+        """This page in every edition: language, name, link from this page, full address.
+        The 404 page, served at any address, links to the editions' home pages from the root."""
+        if not self.editions:
             return []
+        if page is None:
+            root = urlsplit(self.editions[0]["root"]).path or "/"
+            return [{"lang": e["lang"], "name": e["name"], "href": root + e["prefix"],
+                     "url": None, "current": e["lang"] == self.language}
+                    for e in self.editions]
         url = page.url
         up = "../" * (url.count("/") + editions.prefix(self.language).count("/"))
         found = []

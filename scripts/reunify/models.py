@@ -213,6 +213,8 @@ class CampaignText(Record):
 
 
 class OrganizationText(Record):
+    name: Optional[Text] = Field(None, description="Its name, only if it has one in this "
+                                 "language; otherwise the name is shown as it is, marked English")
     description: Optional[Text] = Field(None, description="What it does")
     services: list[Text] = Field(default_factory=list,
                                  description="Services, in the same order as in English")

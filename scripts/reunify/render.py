@@ -73,6 +73,8 @@ class Renderer:
             slug=slugify, items_received=items_received,
             stale=lambda record: is_stale(record, site.today), language_name=self.language_name,
             permalink=self.permalink, term=self.term, lang_of=self.lang_of,
+            language_names=lambda codes: json.dumps(
+                {code: self.language_name(code, False) for code in codes}, ensure_ascii=False),
         )
         # Text as plain text, for attributes and <option>s, where markup cannot go.
         self.env.filters["plain"] = lambda value: str(value)
@@ -328,8 +330,10 @@ class Renderer:
                 for r in self.site.resources]
         for row, r in zip(rows, self.site.resources):
             # English text in another edition: the filter marks it lang="en" as the pages do
+            publisher = self.site.org_by_id[r.publisher].name
             untranslated = [name for name, value in (("title", r.title),
-                                                     ("summary", r.description))
+                                                     ("summary", r.description),
+                                                     ("publisher", publisher))
                             if isinstance(value, InEnglish)]
             if untranslated:
                 row["english"] = untranslated

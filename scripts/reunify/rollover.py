@@ -97,8 +97,17 @@ def plan_and_apply(root: Path, new_year: int, theme: str, starts: date, ends: da
                 cuts.append((start, end))
                 moved[kind].append(rid)
 
-    # New campaign values replace the old ones in place, keeping comments around them.
+    # New campaign values replace the old ones in place, keeping comments around them. The old
+    # theme and tagline in other languages go with the old year; the name and figures stay.
     edits = list(cuts)
+    if "translations" in fields and isinstance(fields["translations"][1], yaml.MappingNode):
+        for _, text_node in fields["translations"][1].value:
+            if not isinstance(text_node, yaml.MappingNode):
+                continue
+            for key, value_node in text_node.value:
+                if key.value in ("theme", "tagline"):
+                    edits.append((_line_start(text, key.start_mark.index),
+                                  end_of_node(text, value_node)))
     replacements = {"year": str(new_year), "theme": _scalar(theme),
                     "starts": starts.isoformat(), "ends": ends.isoformat()}
     changes = []

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .models import Campaign, DonationDrive, Event, Organization, Resource, Story
+from .models import Campaign, DonationDrive, Event, Organization, Resource, Story, StoryText
 
 
 class ResourcesFile(BaseModel):
@@ -24,9 +24,13 @@ class ResourcesFile(BaseModel):
     resources: list[Resource] = Field(default_factory=list, description="Resources")
     drives: list[DonationDrive] = Field(default_factory=list, description="Donation drives")
     events: list[Event] = Field(default_factory=list, description="Campaign events")
+    terms: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="Topics and story themes in other languages: "
+        "`es:` then `english term: translation`")
 
 
-SCHEMAS = {"resources.schema.json": ResourcesFile, "story.schema.json": Story}
+SCHEMAS = {"resources.schema.json": ResourcesFile, "story.schema.json": Story,
+           "story-translation.schema.json": StoryText}
 
 
 def schema_text(model: type[BaseModel]) -> str:

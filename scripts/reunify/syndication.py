@@ -24,7 +24,8 @@ def _day(value) -> datetime:
     return datetime.combine(value, time(0), timezone.utc)
 
 
-def _feed(site: Site, permalink, path: str, title: str, subtitle: str) -> FeedGenerator:
+def _feed(site: Site, permalink, path: str, title: str, subtitle: str,
+          language: str) -> FeedGenerator:
     feed = FeedGenerator()
     feed.id(permalink(path))
     feed.title(title)
@@ -32,7 +33,7 @@ def _feed(site: Site, permalink, path: str, title: str, subtitle: str) -> FeedGe
     feed.author({"name": site.campaign.host, "email": site.campaign.contact_email})
     feed.link(href=permalink(path), rel="self")
     feed.link(href=permalink(""), rel="alternate")
-    feed.language("en")
+    feed.language(language)
     return feed
 
 
@@ -41,7 +42,8 @@ def feed_stories(site: Site) -> list:
 
 
 def stories_feed(site: Site, permalink, t) -> bytes:
-    feed = _feed(site, permalink, STORIES_FEED, t("stories.title"), t("stories.intro"))
+    feed = _feed(site, permalink, STORIES_FEED, t("stories.title"), t("stories.intro"),
+                 t.language)
     stories = feed_stories(site)
     # The feed's date is that of its newest entry, so an unchanged site gives an unchanged feed.
     feed.updated(_day(max((s.meta.date for s in stories), default=site.campaign.starts)))
@@ -60,7 +62,8 @@ def stories_feed(site: Site, permalink, t) -> bytes:
 
 
 def resources_feed(site: Site, permalink, t) -> bytes:
-    feed = _feed(site, permalink, RESOURCES_FEED, t("resources.title"), t("resources.intro"))
+    feed = _feed(site, permalink, RESOURCES_FEED, t("resources.title"),
+                 t("resources.intro"), t.language)
     newest = sorted(site.resources, key=lambda r: (r.last_verified, r.id),
                     reverse=True)[:FEED_ENTRIES]
     feed.updated(_day(max((r.last_verified for r in newest), default=site.campaign.starts)))

@@ -11,6 +11,8 @@
   var base = form.getAttribute("data-base");
   var plural = new Intl.PluralRules(document.documentElement.lang || "en");
   var rows = null;
+  var names = JSON.parse(form.getAttribute("data-language-names") || "{}");
+  var inLanguage = form.getAttribute("data-msg-in-language") || "{language}";
   var fields = ["q", "audiences", "topics", "formats", "language", "state"];
 
   function message(count) {
@@ -44,9 +46,24 @@
     h.appendChild(a);
     var meta = document.createElement("p");
     meta.className = "rf-card__meta";
-    meta.textContent = row.publisher + (row.year ? ", " + row.year : "");
+    var publisher = document.createElement("span");
+    publisher.textContent = row.publisher;
+    meta.appendChild(publisher);
+    if (row.year) meta.appendChild(document.createTextNode(", " + row.year));
+    row.languages.forEach(function (code) {
+      if (code === "en" || !names[code]) return;
+      var badge = document.createElement("span");
+      badge.className = "rf-badge rf-badge--language";
+      badge.textContent = inLanguage.replace("{language}", names[code]);
+      meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(badge);
+    });
     var p = document.createElement("p");
     p.textContent = row.summary;
+    // English text in another edition is marked, as on the pages, so screen readers switch voice
+    (row.english || []).forEach(function (field) {
+      ({title: a, summary: p, publisher: publisher})[field].lang = "en";
+    });
     article.appendChild(h);
     article.appendChild(meta);
     article.appendChild(p);

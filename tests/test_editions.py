@@ -1,0 +1,365 @@
+"""The Spanish edition, as a Spanish-speaking reader and an editor meet it: every page has its twin
+and the switch leads there, no English interface text, English content marked as English,
+Spanish dates and numbers, right language metadata, and `reunify check` listing what is left."""
+from __future__ import annotations
+
+import posixpath
+import re
+import shutil
+import textwrap
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from reunify import strings
+from reunify.cli import build_site, main
+
+from conftest import CAMPAIGN, REPO, STORY, TODAY, content, page, parse, scratch_config
+
+SITE_URL = "https://reunification.example.org/"
+
+
+def _pages(site: Path, edition: str = "") -> dict[str, Path]:
+    """Address (relative to the edition) → file, for every page that is not a redirect."""
+    base = site / edition
+    found = {}
+    for file in base.rglob("*.html"):
+        relative = file.relative_to(base).as_posix()
+        if not edition and relative.startswith("es/"):
+            continue
+        if parse(file).select_one('meta[http-equiv="refresh"]'):
+            continue  # an old address leading to a renamed record
+        found[relative.removesuffix("index.html")] = file
+    return found
+
+
+def _resolve(page_address: str, href: str) -> str:
+    """The site address a relative link on `page_address` leads to."""
+    folder = page_address if page_address.endswith("/") or not page_address else \
+        posixpath.dirname(page_address) + "/"
+    joined = posixpath.normpath(posixpath.join(folder or ".", href))
+    return "" if joined == "." else joined + ("/" if href.endswith("/") else "")
+
+
+def test_every_page_has_its_twin_and_the_switch_links_both_ways(sample_site):
+    english, spanish = _pages(sample_site), _pages(sample_site, "es")
+    assert len(english) > 80
+    assert sorted(english) == sorted(spanish)
+    for address in english:
+        soup = parse(english[address])
+        switch = soup.select_one('.rf-editions a[hreflang="es"]')
+        assert switch is not None, address
+        assert switch.get_text(strip=True) == "Español"
+        back = parse(spanish[address]).select_one('.rf-editions a[hreflang="en"]')
+        assert back.get_text(strip=True) == "English"
+        if address == "404.html":  # served at any address: it leads to the other home page
+            assert (switch["href"], back["href"]) == ("/es/", "/")
+            continue
+        assert _resolve(address, switch["href"]) == "es/" + address, address
+        assert _resolve("es/" + address, back["href"]) == address, address
+
+
+def test_language_metadata_hreflang_and_sitemaps(sample_site):
+    for address, file in _pages(sample_site, "es").items():
+        soup = parse(file)
+        assert soup.html["lang"] == "es", address
+        if address == "404.html":
+            assert soup.select("link[hreflang]") == []  # not a page to index
+            continue
+        alternates = {link["hreflang"]: link["href"] for link in soup.select("link[hreflang]")}
+        assert alternates == {"en": SITE_URL + address, "es": SITE_URL + "es/" + address,
+                              "x-default": SITE_URL + address}, address
+    english = page(sample_site, "stories/tucking-my-son-in-again")
+    assert english.html["lang"] == "en"
+    assert english.select_one('meta[property="og:locale"]')["content"] == "en_US"
+    assert page(sample_site, "es/stories/tucking-my-son-in-again") \
+        .select_one('meta[property="og:locale"]')["content"] == "es_US"
+    for edition in ("", "es/"):
+        sitemap = BeautifulSoup((sample_site / edition / "sitemap.xml").read_text(), "xml")
+        urls = sitemap.find_all("url")
+        assert len(urls) > 80
+        for url in urls:
+            loc = url.find("loc").text
+            assert loc.startswith(SITE_URL + edition)
+            twins = {link["hreflang"]: link["href"] for link in url.find_all("link")}
+            address = loc[len(SITE_URL + edition):]
+            assert twins == {"en": SITE_URL + address, "es": SITE_URL + "es/" + address}
+            for target in twins.values():
+                path = target[len(SITE_URL):]
+                assert (sample_site / path / "index.html").exists() or \
+                    (sample_site / path).is_file(), target
+
+
+def _english_interface_strings() -> list[str]:
+    """Every phrase of our English catalogue and of Material's English interface that must not
+    show on a Spanish page: the literal parts between {placeholders}, of at least two words or
+    one long word, except what reads the same in Spanish."""
+    same = set(strings.catalogue("es").get(strings.SAME_AS_ENGLISH, []))
+    texts = []
+    for key, value in strings.catalogue("en").items():
+        if key in same or key == strings.SAME_AS_ENGLISH:
+            continue
+        texts += value.values() if isinstance(value, dict) else [value]
+    material = (REPO / ".venv/lib/python3.11/site-packages/material/templates/partials/"
+                "languages/en.html")
+    if material.exists():
+        texts += re.findall(r'"[\w.]+": "([^"]+)"', material.read_text())
+    phrases = set()
+    for text in texts:
+        for part in re.split(r"\{\w+\}|\[\w+\]", str(text)):
+            part = part.strip(" :.,·()←→“”\"")
+            if len(part.split()) >= 2 or len(part) >= 8:
+                phrases.add(part)
+    return sorted(phrases - {"KB", "MB", "Video"})
+
+
+def _proper_names() -> list[str]:
+    """Names of partners and publishers' titles: content, in English, not interface text."""
+    data = yaml.safe_load((REPO / "resources.yaml").read_text())
+    return sorted([o["name"] for o in data["organizations"]] +
+                  [r["title"] for r in data["resources"]], key=len, reverse=True)
+
+
+def _spanish_text(soup: BeautifulSoup) -> str:
+    """What a Spanish reader sees and hears, less what is marked as English text and the names
+    of partners and resources (the <title> and the header repeat a page's own title)."""
+    for marked in soup.select('[lang="en"], title, .md-header__topic, script, style, code'):
+        marked.decompose()
+    said = [soup.get_text(" ")]
+    for element in soup.find_all(True):
+        for attribute in ("aria-label", "placeholder", "alt", "title", "data-msg-one",
+                          "data-msg-other", "data-msg-none", "data-copied"):
+            if element.get(attribute):
+                said.append(element[attribute])
+    text = " ".join(" ".join(said).split()).replace("’", "'")
+    for name in _proper_names():
+        text = text.replace(name, " ")
+    return text
+
+
+def test_no_english_interface_text_on_spanish_pages(sample_site):
+    phrases = _english_interface_strings()
+    assert "Family stories" in phrases and "Skip to content" in phrases
+    pattern = re.compile("|".join(r"(?<!\w)" + re.escape(p) + r"(?!\w)" for p in phrases))
+    leaks = {}
+    for address, file in _pages(sample_site, "es").items():
+        found = sorted(set(pattern.findall(_spanish_text(parse(file)))))
+        if found:
+            leaks[address] = found
+    assert leaks == {}
+
+
+def test_spanish_interface_dates_and_numbers(sample_site):
+    story = content(page(sample_site, "es/stories/tucking-my-son-in-again"))
+    assert story.h1.get_text(strip=True) == "«Nunca pensé que volvería a arropar a mi hijo»"
+    assert story.select_one(".rf-story__meta time").get_text() == "3 de junio de 2026"
+    assert "Compartida por" in story.select_one(".rf-story__meta").get_text()
+    event = content(page(sample_site, "es/events/grief-and-loss-circle"))
+    assert re.search(r"(lunes|martes|miércoles|jueves|viernes|sábado|domingo), \d+ de junio "
+                     r"de 2026", event.get_text(" "))
+    drive = content(page(sample_site, "es/drives/keep-the-lights-on"))
+    assert re.search(r"\$[\d,]+ recaudados de \$[\d,]+", drive.get_text(" "))
+    past = content(page(sample_site, "es/drives/home-again-kits-birmingham"))
+    assert re.search(r"Esta colecta terminó el \d+ de \w+ de 2026\. Gracias a todas las "
+                     "personas que donaron", past.get_text(" "))
+    listing = content(page(sample_site, "es/resources"))
+    assert listing.select_one("[data-rf-status]").get_text(strip=True) == "17 recursos"
+    home = content(page(sample_site, "es"))
+    assert home.h1.get_text(strip=True) == "Trabajar juntos marca la diferencia"
+    assert "Del 1 de junio de 2026 al 30 de junio de 2026" in home.get_text(" ")
+
+
+def test_untranslated_content_is_shown_in_english_marked_as_such(sample_site):
+    # a story without its Spanish version: English body marked for screen readers, with a note
+    untranslated = content(page(sample_site, "es/stories/overnight-visits-then-home"))
+    note = untranslated.select_one(".rf-untranslated-note")
+    assert note.get_text(strip=True) == \
+        "Parte de esta página aún no está traducida y se muestra en inglés."
+    body = untranslated.select_one(".rf-story__body > div[lang=en]")
+    assert body is not None and len(body.get_text()) > 200
+    assert untranslated.h1.select_one('[lang="en"]') is not None
+    # a translated story: Spanish throughout, no note
+    translated = content(page(sample_site, "es/stories/home-within-five-months"))
+    assert translated.select_one(".rf-untranslated-note") is None
+    assert translated.select(".rf-untranslated") == []
+    story = translated.select_one(".rf-story")
+    assert [e.get_text() for e in story.select('[lang="en"]')] == [
+        "Children's Aid Society of Alabama"]  # an English proper name, marked for the voice
+    assert "Sus hijos volvieron a casa en menos de cinco meses." in translated.get_text(" ")
+    # a resource: the publisher's English title is marked English, yet is not "untranslated"
+    resource = content(page(sample_site, "es/resources/family-partners"))
+    assert resource.h1.select_one('span[lang="en"]').get_text() == "Family Partners"
+    assert resource.select_one(".rf-untranslated-note") is None
+    assert resource.select_one(".rf-lead").get_text().startswith("De seis a nueve meses")
+    waiting = content(page(sample_site, "es/resources/foster-care-month-2016-reunification"))
+    assert waiting.select_one(".rf-untranslated-note") is not None
+    assert waiting.select_one('.rf-lead span[lang="en"]') is not None
+    # a topic without a Spanish term would be marked; every sample topic has one
+    topics = [a.get_text() for a in waiting.select('a[href*="/topics/"]')]
+    assert "servicios de reunificación" in topics
+    # hand-written pages: translated ones in Spanish
+    about = content(page(sample_site, "es/about"))
+    assert about.h1.get_text(strip=True).startswith("Acerca del Mes Nacional")
+    assert about.select_one(".rf-untranslated-note") is None
+
+
+def test_resources_in_spanish_are_marked_and_filterable_in_both_editions(sample_site):
+    for edition, badge in (("", "Available in Spanish"), ("es/", "Disponible en español")):
+        listing = content(page(sample_site, edition + "resources"))
+        card = listing.select_one("#campaign-in-spanish")
+        assert card.select_one(".rf-badge--language").get_text(strip=True) == badge
+        options = {o["value"]: o.get_text(strip=True)
+                   for o in listing.select("select[name=language] option")}
+        assert "es" in options
+        single = content(page(sample_site, edition + "resources/campaign-in-spanish"))
+        assert single.select_one(".rf-badge--language").get_text(strip=True) == badge
+    assert options["es"] == "Español"
+
+
+def test_exports_are_shared_and_carry_the_translations(sample_site):
+    import json
+    resources = json.loads((sample_site / "data/resources.json").read_text())
+    family = next(r for r in resources if r["id"] == "family-partners")
+    assert family["translations"]["es"]["description"].startswith("De seis a nueve meses")
+    assert not (sample_site / "es/data/resources.json").exists()  # one copy, linked from /es/
+    data = content(page(sample_site, "es/data"))
+    links = [a["href"] for a in data.select("h2 a")]
+    assert "../../data/resources.json" in links
+    feed = BeautifulSoup((sample_site / "es/feeds/resources.xml").read_text(), "xml")
+    assert feed.feed["xml:lang"] == "es"
+    assert feed.find("title").text == "Recursos"
+    assert any(s.text.startswith("De seis a nueve meses") for s in feed.find_all("summary"))
+
+
+def test_search_index_per_edition_with_spanish_stemming(sample_site):
+    import json
+    entry = json.loads((sample_site / "es/pagefind/pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["es"]
+    english = json.loads((sample_site / "pagefind/pagefind-entry.json").read_text())
+    assert list(english["languages"]) == ["en"]
+
+
+# -- for editors --------------------------------------------------------------------------------
+
+def _spanish_project(project) -> None:
+    """A scratch project with a Spanish edition."""
+    config = scratch_config(project)
+    text = config.read_text()
+    config.write_text(text + textwrap.dedent("""\
+        extra:
+          alternate:
+            - {name: English, link: /, lang: en}
+            - {name: Español, link: /es/, lang: es}
+        """))
+    (project.root / "mkdocs.es.yml").write_text(textwrap.dedent("""\
+        INHERIT: mkdocs.yml
+        site_url: https://example.org/es/
+        docs_dir: site_src/es/pages
+        theme:
+          language: es
+        """))
+    (project.root / "site_src/es/pages").mkdir(parents=True)
+
+
+def test_check_lists_missing_translations_per_record_and_page(project, capsys):
+    _spanish_project(project)
+    project.resources(extra=textwrap.dedent("""\
+        resources:
+          - id: guide
+            title: A guide
+            url: https://helpers.example.org/guide
+            publisher: helpers
+            format: guide
+            audiences: [youth]
+            topics: [visits]
+            description: What a guide.
+            last_verified: 2026-10-01
+            translations:
+              es:
+                description: Una guía.
+        """))
+    project.story("home.md")
+    (project.root / "site_src/pages").mkdir(parents=True)
+    (project.root / "site_src/pages/about.md").write_text("# About\n")
+    assert main(["check", "--root", str(project.root), "--today", "2026-11-22",
+                 "--strict"]) == 0  # missing translations never block a build
+    report = capsys.readouterr().out
+    assert re.search(r"resources.yaml:\d+:\d+: warning: record helpers: not yet translated into "
+                     r"Spanish: description", report)
+    assert "record guide" not in report
+    assert "stories/home.md: warning: record home: no Spanish translation of this story" \
+        in report
+    assert "write it in stories/home.es.md" in report
+    assert "site_src/pages/about.md: warning: no Spanish version of this page (hint: write it " \
+           "in site_src/es/pages/about.md" in report
+    assert "topics and themes not yet in Spanish: visits" in report
+
+
+def test_check_reports_untranslated_catalogue_strings_as_errors(project, tmp_path, monkeypatch,
+                                                               capsys):
+    _spanish_project(project)
+    locales = tmp_path / "locales"
+    shutil.copytree(strings.LOCALES, locales)
+    spanish = (locales / "es.yaml").read_text()
+    spanish = spanish.replace("stories.title: Historias de familias\n", "")
+    spanish = spanish.replace("filters.apply: Mostrar recursos", "filters.apply: Show resources")
+    spanish = spanish.replace('pager.position: "Página {number} de {total}"',
+                              'pager.position: "Página {number}"')
+    (locales / "es.yaml").write_text(spanish)
+    monkeypatch.setattr(strings, "LOCALES", locales)
+    monkeypatch.setattr("reunify.validate.LOCALES", locales)
+    strings.catalogue.cache_clear()
+    try:
+        assert main(["check", "--root", str(project.root), "--today", "2026-11-22"]) == 1
+    finally:
+        strings.catalogue.cache_clear()
+    report = capsys.readouterr().out
+    assert "record stories.title: no Spanish text for `stories.title` (English: " \
+           "'Family stories')" in report
+    assert re.search(r"locales/es.yaml:\d+: record filters.apply: `filters.apply` is still in "
+                     r"English \('Show resources'\)", report)
+    assert "`pager.position` must keep the placeholders ['number', 'total']" in report
+
+
+def test_a_failed_spanish_edition_leaves_the_previous_site(project, tmp_path, caplog):
+    _spanish_project(project)
+    project.story("home.md")
+    site = tmp_path / "site"
+    config = project.root / "mkdocs.yml"
+    build_site(project.root, site, config, TODAY)
+    assert (site / "es/stories/home/index.html").exists()
+    before = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    es = project.root / "mkdocs.es.yml"
+    es.write_text(es.read_text().replace("https://example.org/es/", "https://example.org/"))
+    with pytest.raises(Exception):
+        build_site(project.root, site, config, TODAY)
+    assert "mkdocs.es.yml: expected site_url to end with /es/" in caplog.text
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before
+
+
+def test_a_story_translation_is_checked_for_privacy_and_must_match_a_story(project, capsys):
+    _spanish_project(project)
+    project.story("home.md")
+    project.story("home.es.md", textwrap.dedent("""\
+        ---
+        title: Una familia de nuevo en casa
+        summary: Una madre y su hija, juntas en casa.
+        ---
+        Puede llamarla al 402-555-0100.
+        """))
+    project.story("away.es.md", textwrap.dedent("""\
+        ---
+        title: Otra
+        summary: Otra.
+        ---
+        Texto.
+        """))
+    assert main(["check", "--root", str(project.root), "--today", "2026-11-22"]) == 1
+    report = capsys.readouterr().out
+    assert "stories/home.es.md:5: record home: the story shows a phone number " \
+           "('402-555-0100')" in report
+    assert "stories/away.es.md: record away: expected the translation of a story, but there " \
+           "is no stories/away.md" in report
