@@ -11,7 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site test serve check clean chromium audit bench bench-quick
+.PHONY: site test serve serve-es check clean chromium audit bench bench-quick
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ test: $(STAMP) $(NODE_STAMP) chromium
 
 serve: $(STAMP)
 	$(BIN)/reunify serve
+
+serve-es: $(STAMP)
+	$(BIN)/reunify serve --language es
 
 check: $(STAMP)
 	$(BIN)/reunify check

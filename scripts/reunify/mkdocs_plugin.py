@@ -139,8 +139,15 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
                                    site_url=config.site_url or "", language=self.language)
             except ContentError as exc:
                 raise PluginError("the content has problems:\n" + exc.problems.report())
+        untranslated = 0
         for problem in prepared.problems.warnings:
-            log.info("warning: %s", problem.format())
+            if problem.category == "translation":
+                untranslated += 1
+            else:
+                log.info("%s", problem.format())
+        if untranslated:
+            log.info("%d record(s) and page(s) not fully translated yet; `reunify check` lists "
+                     "them", untranslated)
         self.html = {}
         for page in prepared.output.pages:
             if files.get_file_from_path(page.src_uri) is not None:

@@ -328,7 +328,7 @@ def report_untranslated(content: Content, problems: Problems) -> None:
                 problems.warn(story.file, None, None, f"no {name} translation of this story",
                               record=item.record_id, category="translation",
                               hint=f"write it in stories/{item.record_id}.{language}.md (see "
-                                   f"README, 'Translating'); {hint}")
+                                   f"README, 'The Spanish edition'); {hint}")
             elif item.kind == "terms":
                 problems.warn(root / "resources.yaml", None, None,
                               f"topics and themes not yet in {name}: " + ", ".join(item.fields),
