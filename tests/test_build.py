@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -25,6 +26,15 @@ def sample():
 
 def _links(soup, selector, attr):
     return [tag[attr] for tag in soup.select(selector)]
+
+
+def _targets(page_url: str, soup, selector: str) -> list[str]:
+    """Where the links a reader would follow lead, as addresses in the site."""
+    found = []
+    for tag in soup.select(selector):
+        joined = posixpath.normpath(posixpath.join(page_url or ".", tag["href"]))
+        found.append("" if joined == "." else joined + "/" * tag["href"].endswith("/"))
+    return found
 
 
 def _main_links(main):
@@ -55,16 +65,17 @@ def test_home_page_moves_people(sample_site, sample):
 
 
 def test_every_story_has_a_page_and_is_listed(sample_site, sample):
-    listed = _links(content(page(sample_site, "stories")), ".rf-card--story .rf-card__title a", "href")
-    assert listed == [f"{s.id}/" for s in sample.stories]  # newest first
+    listed = _targets("stories/", content(page(sample_site, "stories")),
+                      ".rf-card--story .rf-card__title a")
+    assert listed == [f"stories/{s.id}/" for s in sample.stories]  # newest first
     for story in sample.stories:
         main = content(page(sample_site, f"stories/{story.id}"))
         assert main.h1.get_text(strip=True) == story.meta.title
         quotes = [q.get_text(" ", strip=True) for q in main.select(".rf-quote blockquote")]
         assert quotes == [q.text for q in story.meta.quotes]
         assert f"../../organizations/{story.meta.organization}/" in _main_links(main)
-        related = _links(main, ".rf-card--resource .rf-card__title a", "href")
-        assert related == [f"../../resources/{r.id}/" for r in sample.related[story.id]]
+        related = _targets(f"stories/{story.id}/", main, ".rf-card--resource .rf-card__title a")
+        assert related == [f"resources/{r.id}/" for r in sample.related[story.id]]
         for theme_link in main.select(".rf-story__themes a"):
             theme_page = sample_site / "stories" / theme_link["href"].replace("../", "", 1)
             assert (theme_page / "index.html").exists()
@@ -72,17 +83,19 @@ def test_every_story_has_a_page_and_is_listed(sample_site, sample):
 
 def test_stories_by_theme_and_year(sample_site, sample):
     for facet in sample.stories_by_theme:
-        listed = _links(content(page(sample_site, f"stories/themes/{facet.slug}")),
-                        ".rf-card--story .rf-card__title a", "href")
-        assert listed == [f"../../{s.id}/" for s in facet.items]
+        listed = _targets(f"stories/themes/{facet.slug}/",
+                          content(page(sample_site, f"stories/themes/{facet.slug}")),
+                          ".rf-card--story .rf-card__title a")
+        assert listed == [f"stories/{s.id}/" for s in facet.items]
     year = content(page(sample_site, "stories/years/2026"))
     assert len(year.select(".rf-card--story")) == len(sample.stories)
 
 
 def test_every_resource_has_a_permanent_page_and_appears_in_its_facets(sample_site, sample):
     listing = content(page(sample_site, "resources"))
-    listed = _links(listing, "[data-rf-results] .rf-card--resource .rf-card__title a", "href")
-    assert listed == [f"{r.id}/" for r in sample.resources]
+    listed = _targets("resources/", listing,
+                      "[data-rf-results] .rf-card--resource .rf-card__title a")
+    assert listed == [f"resources/{r.id}/" for r in sample.resources]
     assert {card["id"] for card in listing.select(".rf-card--resource")} == \
         {r.id for r in sample.resources}  # anchors agencies can link to
     for resource in sample.resources:
@@ -90,10 +103,14 @@ def test_every_resource_has_a_permanent_page_and_appears_in_its_facets(sample_si
         assert main.h1.get_text(strip=True) == resource.title
         assert main.select_one(".rf-actions a")["href"] == resource.url
         for audience in resource.audiences:
-            facet = content(page(sample_site, f"resources/audiences/{audience}"))
-            assert f"../../{resource.id}/" in _links(facet, ".rf-card--resource .rf-card__title a", "href")
-        facet = content(page(sample_site, f"resources/formats/{resource.format}"))
-        assert f"../../{resource.id}/" in _links(facet, ".rf-card--resource .rf-card__title a", "href")
+            url = f"resources/audiences/{audience}/"
+            facet = content(page(sample_site, url))
+            assert f"resources/{resource.id}/" in _targets(
+                url, facet, ".rf-card--resource .rf-card__title a")
+        url = f"resources/formats/{resource.format}/"
+        facet = content(page(sample_site, url))
+        assert f"resources/{resource.id}/" in _targets(
+            url, facet, ".rf-card--resource .rf-card__title a")
 
 
 def test_document_links_show_type_and_size(sample_site):
@@ -114,12 +131,13 @@ def test_filters_are_a_real_form_over_a_shipped_index(sample_site, sample):
 def test_organizations_by_state_with_ways_to_give(sample_site, sample):
     listing = content(page(sample_site, "organizations"))
     national = listing.select_one("#rf-national").find_parent("section")
-    assert {a["href"] for a in national.select(".rf-card--org .rf-card__title a")} == \
-        {f"{o.id}/" for o in sample.national_organizations}
+    assert set(_targets("organizations/", national, ".rf-card--org .rf-card__title a")) == \
+        {f"organizations/{o.id}/" for o in sample.national_organizations}
     for facet in sample.organizations_by_state:
-        state = content(page(sample_site, f"organizations/states/{facet.slug}"))
-        assert {a["href"] for a in state.select(".rf-card--org .rf-card__title a")} == \
-            {f"../../{o.id}/" for o in facet.items}
+        url = f"organizations/states/{facet.slug}/"
+        state = content(page(sample_site, url))
+        assert set(_targets(url, state, ".rf-card--org .rf-card__title a")) == \
+            {f"organizations/{o.id}/" for o in facet.items}
     for org in sample.organizations:
         main = content(page(sample_site, f"organizations/{org.id}"))
         assert main.h1.get_text(strip=True) == org.name
@@ -133,10 +151,10 @@ def test_organizations_by_state_with_ways_to_give(sample_site, sample):
 def test_drives_active_first_then_past(sample_site, sample):
     main = content(page(sample_site, "drives"))
     sections = main.select("section")
-    active = _links(sections[0], ".rf-card--drive .rf-card__title a", "href")
-    past = _links(sections[1], ".rf-card--drive .rf-card__title a", "href")
-    assert active == ["full-pantry-homecoming/", "keep-the-lights-on/"]  # closing soonest first
-    assert past == ["home-again-kits-birmingham/"]
+    active = _targets("drives/", sections[0], ".rf-card--drive .rf-card__title a")
+    past = _targets("drives/", sections[1], ".rf-card--drive .rf-card__title a")
+    assert active == ["drives/full-pantry-homecoming/", "drives/keep-the-lights-on/"]  # soonest
+    assert past == ["drives/home-again-kits-birmingham/"]
     kits = content(page(sample_site, "drives/home-again-kits-birmingham"))
     assert "ended" in kits.select_one(".rf-notice").get_text()
     bars = kits.select("progress")
@@ -154,9 +172,9 @@ def test_a_drive_moves_to_past_when_its_end_date_passes(sample):
 
 def test_events_calendar(sample_site, sample):
     main = content(page(sample_site, "events"))
-    listed = _links(main, ".rf-card--event .rf-card__title a", "href")
+    listed = _targets("events/", main, ".rf-card--event .rf-card__title a")
     everything = sample.upcoming_events + sample.past_events
-    assert sorted(listed) == sorted(f"{e.id}/" for e in everything)
+    assert sorted(listed) == sorted(f"events/{e.id}/" for e in everything)
     picnic = content(page(sample_site, "events/birmingham-homecoming-celebration"))
     when = picnic.select(".rf-facts time")
     assert when[0]["datetime"] == "2026-06-27T10:00:00-05:00"
@@ -304,11 +322,11 @@ def test_long_lists_are_split_so_no_page_grows_with_the_records(project, tmp_pat
     front = content(page(site, "events"))
     assert len(front.select(".rf-card--event")) == 12  # the latest past events
     see_all = front.find("a", string="See all 30")
-    assert see_all["href"] == "past/"
+    assert see_all["href"] == "../events/past/"  # from events/ to events/past/
     first = content(page(site, "events/past"))
     second = content(page(site, "events/past/page/2"))
     assert len(first.select(".rf-card--event")) == 24 and len(second.select(".rf-card--event")) == 6
-    assert first.select_one(".rf-pager a[rel=next]")["href"] == "page/2/"
+    assert first.select_one(".rf-pager a[rel=next]")["href"] == "../../events/past/page/2/"
     guides = [content(page(site, url)).select(".rf-card--resource")
               for url in ("resources/formats/guide", "resources/formats/guide/page/2")]
     assert [len(g) for g in guides] == [40, 5]

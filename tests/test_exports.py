@@ -204,7 +204,7 @@ def test_renamed_record_keeps_its_old_address(project, tmp_path):
     site = tmp_path / "out"
     build_site(project.root, site, scratch_config(project), TODAY)
     old = parse(site / "organizations/helpers/index.html")
-    assert old.select_one('meta[http-equiv="refresh"]')["content"] == "0; url=../helpers-united/"
+    assert old.select_one('meta[http-equiv="refresh"]')["content"] == "0; url=../../organizations/helpers-united/"
     assert old.select_one("link[rel=canonical]")["href"].endswith("/organizations/helpers-united/")
     assert (site / "organizations/helpers-united/index.html").exists()
 

@@ -64,7 +64,7 @@ def test_roll_over_keeps_every_address_and_archives_the_year(sample_copy, tmp_pa
     assert spanish_home.h1.get_text(strip=True) == "Home is where we grow"
     assert spanish_home.h1.select_one('[lang="en"]') is not None
     drives = content(page(site, "drives"))
-    assert "keep-the-lights-on/" in [a["href"] for a in drives.select(".rf-card--drive .rf-card__title a")]
+    assert "../drives/keep-the-lights-on/" in [a["href"] for a in drives.select(".rf-card--drive .rf-card__title a")]
 
 
 def test_roll_over_needs_the_new_details(sample_copy, capsys):

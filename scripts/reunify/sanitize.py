@@ -7,6 +7,8 @@ construct is spelled or nested does not matter.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import markdown
 import nh3
 
@@ -46,6 +48,7 @@ def clean_html(html: str, *, images: bool = True) -> str:
                      strip_comments=True, attribute_filter=_local_images_only)
 
 
+@lru_cache(maxsize=4096)  # every edition shows an untranslated story's same English body
 def markdown_to_html(text: str, *, shift_headings: bool = True) -> str:
     """Render a story's or page's Markdown to sanitised HTML.
 
