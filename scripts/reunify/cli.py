@@ -24,6 +24,7 @@ from pathlib import Path
 from . import editions
 from .mkdocs_plugin import build_date
 from .pipeline import check, load_checked, render_edition
+from .search_index import finish_indexing
 from .problems import ContentError
 from .validate import report_stale
 
@@ -86,26 +87,42 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
     _mkdocs_logging(verbose)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
+    indexing = []  # Pagefind indexes an edition while MkDocs builds the next one
+    moves = []  # (folder an edition was built in, where it goes in the staging folder)
     try:
         checked = load_checked(root, today, strict=strict)
         report_warnings(checked.problems)
         for language in editions.languages(config_file.parent):
+            # each edition in its own folder, so that the index of one never sees the other
+            out = staging if language == editions.DEFAULT else Path(tempfile.mkdtemp(
+                prefix=f".site-build-{language}-", dir=site_dir.parent))
+            if out != staging:
+                moves.append((out, staging / editions.prefix(language)))
             config = load_config(str(edition_config(config_file, language)),
-                                 site_dir=str(staging / editions.prefix(language)), strict=True)
+                                 site_dir=str(out), strict=True)
             plugin = config.plugins["reunify"]
             plugin.prepared = render_edition(checked, language, site_url=config.site_url or "")
+            plugin.indexing = indexing
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)
             finally:
                 config.plugins.on_shutdown()
+        while indexing:
+            finish_indexing(indexing.pop(0))
+        for out, target in moves:
+            out.rename(target)
         previous = site_dir.with_name(f".site-previous-{os.getpid()}")
         if site_dir.exists():
             site_dir.rename(previous)
         staging.rename(site_dir)
         shutil.rmtree(previous, ignore_errors=True)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        for process in indexing:
+            process.kill()
+            process.wait()
+        for folder in [staging] + [out for out, _ in moves]:
+            shutil.rmtree(folder, ignore_errors=True)
         raise
 
 

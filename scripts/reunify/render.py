@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from babel import Locale
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 from slugify import slugify
 
@@ -64,7 +64,8 @@ class Renderer:
         self.shared = shared
         self.term = Terms(site.content, self.language, DEFAULT)
         self.env = Environment(loader=PackageLoader("reunify", "templates"), autoescape=True,
-                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               auto_reload=False)
         self.env.globals.update(
             t=strings, site=site, campaign=site.campaign, state_name=self.state_name,
             link=self._link, event_start=event_start, event_end=event_end, today=site.today,
@@ -76,11 +77,11 @@ class Renderer:
                 {code: self.language_name(code, False) for code in codes}, ensure_ascii=False),
         )
         self.env.globals["card"] = self.card
+        self.page_url = ""
         self._cards: dict[tuple, str] = {}
-        self._card_templates = {
-            kind: self.env.from_string("{% import '_macros.html' as m with context %}"
-                                       "{{ m." + kind + "_card(record, level) }}")
-            for kind in ("resource", "story", "drive", "event", "org")}
+        macros = self.env.get_template("_macros.html").module
+        self._card_macros = {kind: getattr(macros, f"{kind}_card")
+                             for kind in ("resource", "story", "drive", "event", "org")}
         # Text as plain text, for attributes and <option>s, where markup cannot go.
         self.env.filters["plain"] = lambda value: str(value)
 
@@ -89,21 +90,18 @@ class Renderer:
         """` lang="en"` for English text shown in another edition, to put on its element."""
         return Markup(' lang="en"') if isinstance(value, InEnglish) else Markup("")
 
-    @staticmethod
-    @pass_context
-    def _link(context, target: str) -> str:
-        return relative(context["page_url"], target)
+    def _link(self, target: str) -> str:
+        """A link from the page being rendered. The page is the renderer's, not the template
+        context's, so that the macros can be imported once rather than with every page."""
+        return relative(self.page_url, target)
 
-    @pass_context
-    def card(self, context, kind: str, record, level: int = 3) -> Markup:
+    def card(self, kind: str, record, level: int = 3) -> Markup:
         """A record's card, rendered once per depth of page and heading level: a resource
         appears on half a dozen listings."""
-        depth = context["page_url"].count("/")
-        key = (kind, id(record), level, depth)
+        key = (kind, id(record), level, self.page_url.count("/"))
         html = self._cards.get(key)
         if html is None:
-            html = self._cards[key] = self._card_templates[kind].render(
-                page_url="x/" * depth, record=record, level=level)
+            html = self._cards[key] = self._card_macros[kind](record, level)
         return Markup(html)
 
     def state_name(self, code: str) -> str:
@@ -124,6 +122,7 @@ class Renderer:
         return self.t("units.kb", size=self.t.number(max(1, round(size / 1024))))
 
     def page(self, template: str, url: str, title: str, description: str = "", **data) -> Page:
+        self.page_url = url
         html = self.env.get_template(template).render(page_url=url, title=title, **data)
         if self.language != DEFAULT and UNTRANSLATED_CLASS in html:
             html = (f'<p class="rf-untranslated-note" role="note">'
@@ -328,6 +327,7 @@ class Renderer:
             for old in previous:
                 url = f"{kind}/{old}/"
                 target = f"{kind}/{new_id}/"
+                self.page_url = url
                 html = template.render(page_url=url, target=target, title=title,
                                        absolute=self.permalink(target))
                 out.add(Asset(url + "index.html", html.encode("utf-8")))

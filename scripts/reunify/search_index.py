@@ -19,10 +19,18 @@ class SearchIndexError(Exception):
     pass
 
 
-def index_site(folder: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder),
+def start_indexing(folder: Path) -> subprocess.Popen:
+    """Start Pagefind on a finished edition; it runs beside whatever is built next."""
+    return subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(folder),
                              "--output-subdir", BUNDLE, "--silent"],
-                            capture_output=True, text=True, check=False)
-    if result.returncode:
-        raise SearchIndexError("the search index could not be built:\n"
-                               + (result.stderr or result.stdout)[-2000:])
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish_indexing(process: subprocess.Popen) -> None:
+    out, err = process.communicate()
+    if process.returncode:
+        raise SearchIndexError("the search index could not be built:\n" + (err or out)[-2000:])
+
+
+def index_site(folder: Path) -> None:
+    finish_indexing(start_indexing(folder))
