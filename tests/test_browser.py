@@ -208,7 +208,7 @@ def test_search_results_are_text_and_listings_are_left_out(visit, server):
                          "/formats/" not in link and not link.endswith("/resources/")
                          for link in links)
     marks = page.locator("[data-rf-search-results] mark").all_inner_texts()
-    assert marks and all(m.lower() == "bridging" for m in marks)
+    assert marks and all(m.lower().startswith("bridg") for m in marks)  # word forms match
     page = visit(server + "search/?q=zzzznotfound").page
     page.wait_for_function("document.querySelector('[data-rf-search-status]').textContent"
                            ".startsWith('No result')")
