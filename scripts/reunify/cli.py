@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import shutil
@@ -92,6 +93,7 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
     try:
         checked = load_checked(root, today, strict=strict)
         report_warnings(checked.problems)
+        gc.freeze()  # the content lives to the end: the garbage collector need not walk it
         for language in editions.languages(config_file.parent):
             # each edition in its own folder, so that the index of one never sees the other
             out = staging if language == editions.DEFAULT else Path(tempfile.mkdtemp(
@@ -160,7 +162,8 @@ def cmd_serve(args) -> int:
         print(f"reunify serve: there is no {config_file.name}; the editions are "
               f"{', '.join(editions.languages(root))}", file=sys.stderr)
         return 1
-    serve(config_file=str(config_file), livereload=True, dev_addr=args.addr)
+    # "dirty": after the first build, MkDocs writes only the pages the plugin reports changed
+    serve(config_file=str(config_file), livereload=True, dev_addr=args.addr, build_type="dirty")
     return 0
 
 

@@ -166,8 +166,10 @@ def build(content: Content, today: date) -> Site:
         seen: dict[str, Resource] = {}
         for theme in story.meta.themes:
             for resource in topic_index.get(slugify(theme), []):
+                if len(seen) == RELATED_RESOURCES:
+                    break
                 seen.setdefault(resource.id, resource)
-        related[story.id] = list(seen.values())[:RELATED_RESOURCES]
+        related[story.id] = list(seen.values())
 
     organizations = sorted(content.organizations, key=lambda o: o.name.lower())
     by_state = _facets([o for o in organizations if NATIONAL not in o.states],

@@ -196,9 +196,10 @@ def _load_terms(raw, doc: Document, content: Content, problems: Problems) -> Non
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
 
 
-def _front_matter(file: Path, problems: Problems):
+def _front_matter(file: Path, problems: Problems, text: str | None = None):
     """(document, full text, end of the front matter) or None, with the problem reported."""
-    text = read_text(file, problems)
+    if text is None:
+        text = read_text(file, problems)
     if text is None:
         return None
     match = _FRONT.match(text)
@@ -224,17 +225,34 @@ def load_story(file: Path, content: Content, problems: Problems) -> None:
                      hint="the file name becomes the story's address; rename it, e.g. "
                           + re.sub(r"[^a-z0-9]+", "-", story_id.lower()).strip("-") + ".md")
         return
-    found = _front_matter(file, problems)
+    text = read_text(file, problems)
+    if text is None:
+        return
+    # The live preview reads every story on each save; one unchanged is not parsed again.
+    key = (str(file), str(problems.root), text)
+    if key not in _PARSED:
+        if len(_PARSED) > 20_000:
+            _PARSED.clear()
+        scratch = Problems(root=problems.root)
+        found = _front_matter(file, scratch, text)
+        meta = None
+        if found is not None:
+            meta = _validate(Story, found[0].data, found[0], (), story_id, scratch)
+        _PARSED[key] = (scratch.items, found, meta)
+    items, found, meta = _PARSED[key]
+    problems.items.extend(items)
     if found is None:
         return
     doc, text, end = found
-    meta = _validate(Story, doc.data, doc, (), story_id, problems)
     if meta is None:
         content.rejected.add(("stories", story_id))
         return
     body_line = text[:end].count("\n") + 1
     content.located[("stories", story_id)] = (doc, ())
     content.stories.append(StoryFile(story_id, meta, text[end:], file, body_line))
+
+
+_PARSED: dict[tuple, tuple] = {}  # (file, root, text) -> (problems, front matter, model)
 
 
 TRANSLATION_FILE = re.compile(r"(?P<id>[^.]+)\.(?P<language>[a-z]{2})")
@@ -281,9 +299,9 @@ def load_news(file: Path, content: Content, problems: Problems) -> None:
     content.news = data
 
 
-def load(root: Path, problems: Problems, *, resources: str = "resources.yaml",
-         stories: str = "stories") -> Content:
-    """Read all content below `root`; problems are collected, never raised."""
+def load_records(root: Path, problems: Problems, *,
+                 resources: str = "resources.yaml") -> Content:
+    """resources.yaml, the archived years and the news snapshot: everything but the stories."""
     content = Content(root=root)
     resources_file = root / resources
     if resources_file.exists():
@@ -293,6 +311,18 @@ def load(root: Path, problems: Problems, *, resources: str = "resources.yaml",
                      hint="create it from the example in README")
     for file in sorted((root / ARCHIVE_DIR).glob("*.yaml")):
         load_resources(file, content, problems, archive=True)
+    if (root / NEWS_SNAPSHOT).exists():
+        load_news(root / NEWS_SNAPSHOT, content, problems)
+    return content
+
+
+def record_files(root: Path, resources: str = "resources.yaml") -> list[Path]:
+    """The files `load_records` reads, to tell whether it must read them again."""
+    return [root / resources, *sorted((root / ARCHIVE_DIR).glob("*.yaml")), root / NEWS_SNAPSHOT]
+
+
+def load_stories(root: Path, content: Content, problems: Problems, *,
+                 stories: str = "stories") -> None:
     story_dir = root / stories
     files = sorted(story_dir.glob("*.md")) if story_dir.is_dir() else []
     translations = [file for file in files if TRANSLATION_FILE.fullmatch(file.stem)]
@@ -301,6 +331,11 @@ def load(root: Path, problems: Problems, *, resources: str = "resources.yaml",
             load_story(file, content, problems)
     for file in translations:
         load_story_translation(file, content, problems)
-    if (root / NEWS_SNAPSHOT).exists():
-        load_news(root / NEWS_SNAPSHOT, content, problems)
+
+
+def load(root: Path, problems: Problems, *, resources: str = "resources.yaml",
+         stories: str = "stories") -> Content:
+    """Read all content below `root`; problems are collected, never raised."""
+    content = load_records(root, problems, resources=resources)
+    load_stories(root, content, problems, stories=stories)
     return content

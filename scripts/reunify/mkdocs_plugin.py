@@ -36,6 +36,7 @@ from mkdocs.structure.toc import get_toc
 from . import editions
 from .localize import untranslated_block
 from .pipeline import Prepared, prepare
+from .preview import Preview
 from .problems import ContentError
 from .sanitize import clean_page_html
 from .search_index import SearchIndexError, index_site, start_indexing
@@ -74,6 +75,15 @@ def page_meta(page) -> dict:
     return meta
 
 
+def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
+    return "'dirty' build" not in record.getMessage()
+
+
+def _mark(file: File, modified: bool) -> None:
+    """Whether a `mkdocs serve --dirty` rebuild writes this generated file again."""
+    file.is_modified = lambda: modified
+
+
 def _already_rendered(page, config, files) -> None:
     page.content, page.toc, page.present_anchor_ids = "", get_toc([]), set()
 
@@ -85,6 +95,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         self.indexing: list | None = None  # set by `reunify build`: search indexing to wait for
         self.html: dict[str, str] = {}
         self.meta: dict[str, dict] = {}
+        self._metas: dict[int, tuple] = {}
         self.untranslated: set[str] = set()  # hand-written pages shown in English
         self.language = editions.DEFAULT
         self.editions: list[dict] = []
@@ -94,6 +105,8 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
 
     def on_config(self, config):
         self.language = config.theme["language"]
+        if getattr(self, "serving", False):  # no sitemap of every page on every preview save
+            config.theme.static_templates.discard("sitemap.xml")
         name = Path(config.config_file_path).name
         prefix = editions.prefix(self.language)
         site_url = config.site_url or ""
@@ -141,16 +154,48 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         env.globals["rf_t"] = Strings(self.language)
         return env
 
+    def on_startup(self, *, command, dirty) -> None:
+        # Defining on_startup also keeps this object across the live preview's rebuilds
+        # (MkDocs ≥ 1.4), and with it the preview's memory of the previous build.
+        self.serving = command == "serve"
+        self.preview: Preview | None = None
+        self.search_process = None
+        if self.serving and dirty:
+            # MkDocs warns that a dirty build may leave navigation stale; ours is fixed (section
+            # fronts only) and the plugin says which pages changed, so the warning, which
+            # `strict: true` would turn into a failure, is not the editor's concern.
+            logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
+
+    def on_shutdown(self) -> None:
+        if getattr(self, "search_process", None) is not None:
+            self.search_process.wait()
+
+    def _content(self, config):
+        """(pages, assets, addresses changed since the last build or None for all, problems)."""
+        if self.prepared is not None:
+            prepared, self.prepared = self.prepared, None
+            return prepared.output.pages, prepared.output.assets, None, prepared.problems
+        today = build_date(self.config.today)
+        try:
+            if not getattr(self, "serving", False):
+                prepared = prepare(self.root(config), today, site_url=config.site_url or "",
+                                   language=self.language)
+                return prepared.output.pages, prepared.output.assets, None, prepared.problems
+            if self.preview is None:
+                self.preview = Preview(self.root(config), self.language)
+            update = self.preview.update(today, site_url=config.site_url or "")
+        except ContentError as exc:
+            raise PluginError("the content has problems:\n" + exc.problems.report())
+        for path in update.removed:  # a story deleted since the last preview build
+            Path(config.site_dir, path).unlink(missing_ok=True)
+        log.info("preview: %s", "rebuilt everything" if update.full else
+                 f"rebuilt {len(update.changed)} page(s) and file(s) showing the changed stories")
+        return update.pages, update.assets, update.changed, update.problems
+
     def on_files(self, files: Files, *, config) -> Files:
-        prepared = self.prepared
-        if prepared is None:
-            try:
-                prepared = prepare(self.root(config), build_date(self.config.today),
-                                   site_url=config.site_url or "", language=self.language)
-            except ContentError as exc:
-                raise PluginError("the content has problems:\n" + exc.problems.report())
+        pages, assets, changed, problems = self._content(config)
         untranslated = 0
-        for problem in prepared.problems.warnings:
+        for problem in problems.warnings:
             if problem.category == "translation":
                 untranslated += 1
             else:
@@ -159,18 +204,27 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             log.info("%d record(s) and page(s) not fully translated yet; `reunify check` lists "
                      "them", untranslated)
         self.html, self.meta = {}, {}
-        for page in prepared.output.pages:
+        if changed is None:
+            self._metas = {}
+        for page in pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"{config.docs_dir}/{page.src_uri} would replace the generated "
                                   f"page /{page.url}; rename or remove the hand-written file")
-            files.append(File.generated(config, page.src_uri, content=""))
+            file = File.generated(config, page.src_uri, content="")
+            _mark(file, changed is None or page.src_uri in changed)
+            files.append(file)
             self.html[page.src_uri] = page.html
-            self.meta[page.src_uri] = page_meta(page)
-        for asset in prepared.output.assets:
+            known = self._metas.get(id(page))  # a preview keeps the pages that did not change
+            if known is None or known[0] is not page:
+                known = self._metas[id(page)] = (page, page_meta(page))
+            self.meta[page.src_uri] = known[1]
+        for asset in assets:
             if asset.source is not None:
-                files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))
+                file = File.generated(config, asset.path, abs_src_path=str(asset.source))
             else:
-                files.append(File.generated(config, asset.path, content=asset.content))
+                file = File.generated(config, asset.path, content=asset.content)
+            _mark(file, changed is None or asset.path in changed)
+            files.append(file)
         self.untranslated = set()
         if self.language != editions.DEFAULT:
             english = editions.pages_dir(self.root(config), editions.DEFAULT)
@@ -179,7 +233,6 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
                 if files.get_file_from_path(uri) is None:
                     files.append(File.generated(config, uri, abs_src_path=str(source)))
                     self.untranslated.add(uri)
-        self.prepared = None  # a live preview reloads content on every rebuild
         return files
 
     def on_pre_page(self, page, *, config, files):
@@ -214,6 +267,12 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         return html
 
     def on_post_build(self, *, config) -> None:
+        if getattr(self, "serving", False):
+            # The preview indexes once, in the background; search results show the content as
+            # it was when the preview started.
+            if self.search_process is None:
+                self.search_process = start_indexing(Path(config.site_dir))
+            return
         if self.indexing is not None:  # `reunify build` waits for it after the next edition
             self.indexing.append(start_indexing(Path(config.site_dir)))
             return

@@ -71,8 +71,8 @@ def _home_intro(root: Path, language: str) -> str:
 
 
 def render_edition(checked: Checked, language: str = editions.DEFAULT, *,
-                   site_url: str = "") -> Prepared:
-    """Stages 3 and 4 for one edition."""
+                   site_url: str = "", subset=None) -> Prepared:
+    """Stages 3 and 4 for one edition (only the pages a `render.Subset` names, if given)."""
     strings = Strings(language)
     content = checked.content
     if language != editions.DEFAULT:
@@ -81,7 +81,7 @@ def render_edition(checked: Checked, language: str = editions.DEFAULT, *,
     shared = "../" * editions.prefix(language).count("/")
     renderer = Renderer(site, strings, home_intro=_home_intro(checked.root, language),
                         site_url=site_url, shared=shared)
-    return Prepared(site=site, output=renderer.render(), problems=checked.problems,
+    return Prepared(site=site, output=renderer.render(subset), problems=checked.problems,
                     language=language)
 
 

@@ -10,6 +10,7 @@ import json
 import math
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 import posixpath
 from pathlib import Path
 from urllib.parse import urljoin
@@ -34,6 +35,15 @@ RESOURCES_PER_PAGE = 40
 ORGANIZATIONS_PER_PAGE = 40
 RECORDS_PER_PAGE = 24  # drives and events
 PREVIEW = 12  # records shown on a summary page before "see all"
+
+
+@dataclass
+class Subset:
+    """What the live preview re-renders after stories changed: these stories' pages, the story
+    lists, the home page, these partners' pages and the campaign years."""
+
+    stories: set[str]
+    organizations: set[str]
 
 
 def items_received(drive) -> int:
@@ -145,7 +155,9 @@ class Renderer:
 
     # -- the pages --------------------------------------------------------------------------
 
-    def render(self) -> Output:
+    def render(self, subset: Subset | None = None) -> Output:
+        if subset is not None:
+            return self.render_subset(subset)
         out = Output()
         started = time.perf_counter()
         pages = [self.home()]
@@ -171,6 +183,19 @@ class Renderer:
         self.syndication(out)
         self.redirects(out)
         out.timings["exports"] = time.perf_counter() - started
+        return out
+
+    def render_subset(self, subset: Subset) -> Output:
+        out = Output()
+        started = time.perf_counter()
+        pages = [self.home()] + self.stories(out, only=subset.stories)
+        pages += self.organizations(only=subset.organizations) + self.campaign_years()
+        for page in pages:
+            out.add(page)
+        out.timings["pages"] = time.perf_counter() - started
+        out.add(Asset(syndication.STORIES_FEED, syndication.stories_feed(
+            self.site, self.permalink, self.t)))
+        self.redirects(out)
         return out
 
     def home(self) -> Page:
@@ -201,7 +226,7 @@ class Renderer:
         return self.paged("story_list.html", base_url, title, stories, STORIES_PER_PAGE, intro,
                           intro=intro)
 
-    def stories(self, out: Output) -> list[Page]:
+    def stories(self, out: Output, only: set[str] | None = None) -> list[Page]:
         site = self.site
         pages = self.story_list("stories/", self.t("stories.title"), site.stories,
                                 self.t("stories.intro"))
@@ -218,6 +243,8 @@ class Renderer:
             pages += self.story_list(f"stories/years/{facet.slug}/",
                                      self.t("stories.year_title", year=facet.label), facet.items)
         for story in site.stories:
+            if only is not None and story.id not in only:
+                continue
             image = None
             if image_allowed(story):
                 image = f"stories/{story.id}/{Path(story.meta.image.src).name}"
@@ -356,11 +383,13 @@ class Renderer:
                 row["english"] = untranslated
         return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
 
-    def organizations(self) -> list[Page]:
+    def organizations(self, only: set[str] | None = None) -> list[Page]:
+        """The partner pages; with `only`, just those partners' own pages."""
         site = self.site
-        pages = [self.page("organization_list.html", "organizations/",
-                           self.t("organizations.title"), self.t("organizations.intro"))]
-        for facet in site.organizations_by_state:
+        pages = [] if only is not None else [
+            self.page("organization_list.html", "organizations/", self.t("organizations.title"),
+                      self.t("organizations.intro"))]
+        for facet in site.organizations_by_state if only is None else []:
             name = self.state_name(facet.label)
             pages += self.paged("organization_state.html", f"organizations/states/{facet.slug}/",
                                 self.t("organizations.state_title", state=name), facet.items,
@@ -371,6 +400,8 @@ class Renderer:
         for event in site.upcoming_events:
             events_by_org[event.organizer].append(event)
         for org in site.organizations:
+            if only is not None and org.id not in only:
+                continue
             drives, events = drives_by_org[org.id], events_by_org[org.id]
             page = self.page("organization.html", f"organizations/{org.id}/", org.name,
                              org.description, org=org, drives=drives, events=events,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 
@@ -119,14 +120,30 @@ def _url_fields(value, path=()):
         yield path, value
 
 
+def _plain_http(record) -> list[tuple[tuple, str]]:
+    """The record's web addresses that start with http://; most records have none, and a
+    record is immutable, so the live preview asks once per record, not on every save."""
+    found = _HTTP_SEEN.get(id(record))
+    if found is None or found[0] is not record:
+        data = record.model_dump() if "http://" in record.model_dump_json() else {}
+        found = _HTTP_SEEN[id(record)] = (record, [(path, url) for path, url in _url_fields(data)
+                                                   if url.startswith("http://")])
+    return found[1]
+
+
+_HTTP_SEEN: dict[int, tuple] = {}
+
+
 def _check_insecure_links(content: Content, problems: Problems) -> None:
-    records = [(kind, record, record.model_dump()) for kind in
+    if len(_HTTP_SEEN) > 4 * (len(content.located) + 1000):
+        _HTTP_SEEN.clear()  # records of earlier previews
+    records = [(kind, record, record) for kind in
                ("organizations", "resources", "drives", "events")
                for record in getattr(content, kind)]
-    records += [("stories", story, story.meta.model_dump()) for story in content.stories]
-    for kind, record, data in records:
+    records += [("stories", story, story.meta) for story in content.stories]
+    for kind, record, model in records:
         doc, base = content.located[(kind, record.id)]
-        for path, url in _url_fields(data):
+        for path, url in _plain_http(model):
             if url.startswith("http://"):
                 line, column = doc.where(base + path)
                 problems.warn(doc.file, line, column,
@@ -200,20 +217,27 @@ def _check_privacy(story: StoryFile, content: Content, problems: Problems) -> No
         _find_private(story, own.file, texts, problems)
 
 
+@lru_cache(maxsize=20_000)
+def _private_details(text: str, names: tuple[str, ...]) -> tuple[tuple[str, int, str], ...]:
+    """(what, where, the text found) for each detail that could identify a family; the same
+    text gives the same answer, so a preview re-checks only the stories that changed."""
+    patterns = [(label, pattern) for label, pattern in _PRIVATE_PATTERNS.items()]
+    patterns += [("a name listed in private_names",
+                  re.compile(r"\b" + re.escape(name) + r"\b", re.I)) for name in names]
+    return tuple((label, m.start(), m.group(0)) for label, pattern in patterns
+                 for m in pattern.finditer(text))
+
+
 def _find_private(story: StoryFile, file, texts, problems: Problems) -> None:
-    names = [re.compile(r"\b" + re.escape(name) + r"\b", re.I) for name in story.meta.private_names]
+    names = tuple(story.meta.private_names)
     allowed = {text.lower() for text in story.meta.privacy_exceptions}
     for text, first_line, field in texts:
-        found = [(label, m) for label, pattern in _PRIVATE_PATTERNS.items()
-                 for m in pattern.finditer(text)]
-        found += [("a name listed in private_names", m) for pattern in names
-                  for m in pattern.finditer(text)]
-        for label, match in found:
-            if match.group(0).lower() in allowed:
+        for label, start, found in _private_details(text, names):
+            if found.lower() in allowed:
                 continue
-            line = first_line + text[: match.start()].count("\n") if first_line else None
+            line = first_line + text[:start].count("\n") if first_line else None
             problems.add(file, line, None,
-                         f"the story shows {label} ({match.group(0)!r}), which could identify "
+                         f"the story shows {label} ({found!r}), which could identify "
                          "the family", record=story.id, field=field,
                          hint="remove it or replace it with a role, e.g. 'a mother in Alabama'")
 
@@ -357,7 +381,8 @@ def report_untranslated(content: Content, problems: Problems) -> None:
                          record=message.key, hint=message.hint)
 
 
-def check(content: Content, today: date, problems: Problems, *, strict: bool = False) -> None:
+def check(content: Content, today: date, problems: Problems, *, strict: bool = False,
+          translations: bool = True) -> None:
     _check_references(content, problems)
     _check_order(content, problems)
     _check_insecure_links(content, problems)
@@ -368,4 +393,5 @@ def check(content: Content, today: date, problems: Problems, *, strict: bool = F
     _check_translations(content, problems)
     for story in content.stories:
         _check_story(story, content, today, problems, strict)
-    report_untranslated(content, problems)
+    if translations:
+        report_untranslated(content, problems)

@@ -1,0 +1,126 @@
+"""The live preview's memory: what the last build read and rendered, so that the next one, after
+an editor saves a story, re-reads the stories only and re-renders only the pages that show them.
+
+A national hub's resources.yaml takes seconds to read and its 15,000 pages a minute to render;
+a story appears on a handful of pages (its own, the story lists, the home page, its partner's
+page, the campaign years). `Preview.update()` returns the full set of pages and files, and which
+of them changed since the previous build, for the MkDocs adapter to rebuild just those. Any
+other change (resources.yaml, an archive, the news snapshot, the home text) rebuilds everything.
+Plain Python: nothing here knows about MkDocs.
+"""
+from __future__ import annotations
+
+import dataclasses
+import gc
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import editions, load, validate
+from .output import Asset, Page
+from .pipeline import Checked, render_edition
+from .problems import ContentError, Problems
+from .render import Subset
+
+
+def _fingerprint(files: list[Path]) -> tuple:
+    found = []
+    for file in files:
+        try:
+            stat = file.stat()
+            found.append((str(file), stat.st_mtime_ns, stat.st_size))
+        except FileNotFoundError:
+            found.append((str(file), None, None))
+    return tuple(found)
+
+
+@dataclass
+class Update:
+    """The pages and files of a preview build, and what changed since the previous one."""
+
+    pages: list[Page]
+    assets: list[Asset]
+    changed: set[str]  # addresses (page src_uri, asset path) to write again
+    removed: set[str]  # output paths to delete (page index.html, asset path)
+    problems: Problems
+    full: bool
+
+
+@dataclass
+class Preview:
+    root: Path
+    language: str = editions.DEFAULT
+    _records_key: tuple | None = None
+    _records: load.Content | None = None
+    _record_problems: list = field(default_factory=list)
+    _stories: dict[str, load.StoryFile] = field(default_factory=dict)
+    _pages: dict[str, Page] = field(default_factory=dict)  # by src_uri
+    _assets: dict[str, Asset] = field(default_factory=dict)  # by path
+
+    def _records_files(self) -> list[Path]:
+        return load.record_files(self.root) + [editions.home_intro(self.root, self.language),
+                                               editions.home_intro(self.root, editions.DEFAULT)]
+
+    def update(self, today: date, *, site_url: str = "") -> Update:
+        """Read what changed, check everything, render what is needed; raise ContentError."""
+        first = self._records is None
+        problems = Problems(root=self.root)
+        key = _fingerprint(self._records_files())
+        full = key != self._records_key
+        if full:
+            records = load.load_records(self.root, problems)
+            record_problems = list(problems.items)
+            # Hundreds of thousands of long-lived records: the garbage collector need not
+            # walk them again on every save (it cost seconds per rebuild at national size).
+            gc.freeze()
+        else:
+            records, record_problems = self._records, self._record_problems
+            problems.items.extend(record_problems)
+        content = dataclasses.replace(records, stories=[], located=dict(records.located),
+                                      rejected=set(records.rejected))
+        load.load_stories(self.root, content, problems)
+        # the list of untranslated text is long at national size; said once, at the start
+        validate.check(content, today, problems, translations=first)
+        if problems.failed(False):
+            raise ContentError(problems)
+        self._records_key, self._records, self._record_problems = key, records, record_problems
+
+        stories = {story.id: story for story in content.stories}
+        subset = None
+        if not full:
+            changed = {i for i in stories.keys() | self._stories.keys()
+                       if stories.get(i) != self._stories.get(i)}
+            partners = {s.meta.organization for i in changed
+                        for s in (stories.get(i), self._stories.get(i)) if s is not None}
+            subset = Subset(stories=changed, organizations=partners)
+        self._stories = stories
+        prepared = render_edition(Checked(self.root, today, content, problems), self.language,
+                                  site_url=site_url, subset=subset)
+        return self._merge(prepared.output.pages, prepared.output.assets, subset, problems)
+
+    def _merge(self, pages: list[Page], assets: list[Asset], subset: Subset | None,
+               problems: Problems) -> Update:
+        changed, removed = set(), set()
+        new_pages = {page.src_uri: page for page in pages}
+        if subset is None:
+            gone = set(self._pages) - set(new_pages)
+        else:  # the subset render redid the story lists in full, and the changed stories
+            gone = {uri for uri in self._pages if uri not in new_pages and uri.startswith(
+                "stories/") and (uri.count("/") != 2 or uri.split("/")[1] in subset.stories)}
+        for uri in gone:
+            removed.add(self._pages.pop(uri).path)
+        for uri, page in new_pages.items():
+            if self._pages.get(uri) != page:
+                changed.add(uri)
+                self._pages[uri] = page
+        new_assets = {asset.path: asset for asset in assets}
+        if subset is None:
+            for path in set(self._assets) - set(new_assets):
+                removed.add(path)
+                del self._assets[path]
+        for path, asset in new_assets.items():
+            if self._assets.get(path) != asset:
+                changed.add(path)
+                self._assets[path] = asset
+        return Update(list(self._pages.values()), list(self._assets.values()), changed, removed,
+                      problems, subset is None)

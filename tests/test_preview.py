@@ -1,0 +1,104 @@
+"""The live preview (`reunify serve`) as an editor uses it: save a story and see it, while the
+pages that do not show it are left alone; any other change rebuilds everything."""
+from __future__ import annotations
+
+import logging
+import textwrap
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, PluginError
+
+from conftest import STORY, content, page, scratch_config
+
+SERVE_URL = "http://127.0.0.1:8000/"
+
+
+class Preview:
+    """What `mkdocs serve --dirty` does on start and on every save, without the web server."""
+
+    def __init__(self, project, site):
+        self.config_file = scratch_config(project)
+        self.site = site
+        self.started = self._config()
+        self.started.plugins.on_startup(command="serve", dirty=True)
+        build(self.started, serve_url=SERVE_URL, dirty=True)
+
+    def _config(self):
+        config = load_config(str(self.config_file), site_dir=str(self.site))
+        config.site_url = SERVE_URL
+        return config
+
+    def save(self):
+        build(self._config(), serve_url=SERVE_URL, dirty=True)
+
+    def written(self, address: str) -> int:
+        return (self.site / address / "index.html").stat().st_mtime_ns
+
+
+@pytest.fixture
+def preview(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("REUNIFY_TODAY", "2026-11-22")
+    project.story("home.md")
+    project.story("second.md", STORY.replace("A family home again", "Back together"))
+    opened = Preview(project, tmp_path / "site")
+    yield opened
+    opened.started.plugins.on_shutdown()  # waits for the preview's search index
+
+
+def test_saving_a_story_rebuilds_only_the_pages_that_show_it(project, preview, caplog):
+    untouched = {address: preview.written(address) for address in
+                 ("organizations", "drives", "events", "data", "search")}
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.reunify")
+    text = (project.root / "stories/home.md").read_text()
+    project.story("home.md", text.replace("A family home again", "Home again, at last")
+                  .replace("now they are home.", "now they are home. Edited in the preview."))
+    preview.save()
+    story = content(page(preview.site, "stories/home"))
+    assert story.h1.get_text(strip=True) == "Home again, at last"
+    assert "Edited in the preview." in story.get_text()
+    for address in ("", "stories", "stories/themes/visits", "organizations/helpers"):
+        assert "Home again, at last" in content(page(preview.site, address)).get_text(), address
+    assert {address: preview.written(address) for address in untouched} == untouched
+    assert "rebuilt everything" not in caplog.text
+
+
+def test_a_new_story_appears_and_a_deleted_one_goes(project, preview):
+    project.story("third.md", STORY.replace("A family home again", "A third family"))
+    preview.save()
+    assert content(page(preview.site, "stories/third")).h1.get_text(strip=True) == \
+        "A third family"
+    assert "A third family" in content(page(preview.site, "stories")).get_text()
+    (project.root / "stories/second.md").unlink()
+    preview.save()
+    assert not (preview.site / "stories/second/index.html").exists()
+    assert "Back together" not in content(page(preview.site, "stories")).get_text()
+
+
+def test_any_other_change_rebuilds_everything(project, preview, caplog):
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.reunify")
+    project.resources(organizations=textwrap.dedent("""\
+          - id: helpers
+            name: Helpers Together
+            website: https://helpers.example.org/
+            description: Helps families.
+            states: [AL]
+            last_verified: 2026-10-01
+        """))
+    preview.save()
+    assert "preview: rebuilt everything" in caplog.text
+    assert content(page(preview.site, "organizations/helpers")).h1.get_text(strip=True) == \
+        "Helpers Together"
+    assert "Helpers Together" in content(page(preview.site, "stories/home")).get_text()
+
+
+def test_a_mistake_is_reported_and_the_last_good_preview_stays(project, preview):
+    before = (preview.site / "stories/home/index.html").read_bytes()
+    project.story("home.md", STORY.replace("state: AL", "state: Alabama"))
+    with pytest.raises((PluginError, Abort)):
+        preview.save()
+    assert (preview.site / "stories/home/index.html").read_bytes() == before
+    project.story("home.md", STORY.replace("A family home again", "Fixed"))
+    preview.save()
+    assert content(page(preview.site, "stories/home")).h1.get_text(strip=True) == "Fixed"
