@@ -205,6 +205,35 @@ cli.load_checked, cli.render_edition = originals
 print(json.dumps({"timings": t, "pages": pages, "editions": list(prepared)}))
 """
 
+# The live preview: what `reunify serve` does when it starts and when an editor saves a story.
+PREVIEW = r"""
+import json, logging, os, sys, time
+from pathlib import Path
+os.environ["NO_MKDOCS_2_WARNING"] = "1"
+os.environ["REUNIFY_TODAY"] = "2026-11-22"
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+logging.getLogger("mkdocs").setLevel(logging.ERROR)
+root, site = Path(sys.argv[1]), Path(sys.argv[2])
+def config():
+    loaded = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+    loaded.site_url = "http://127.0.0.1:8000/"
+    return loaded
+first = config()
+first.plugins.on_startup(command="serve", dirty=True)
+start = time.perf_counter()
+build(first, serve_url="http://127.0.0.1:8000/", dirty=True)
+started = time.perf_counter() - start
+story = sorted((root / "stories").glob("*.md"))[0]
+story.write_text(story.read_text().replace("\n---\n", "\n---\nEdited in the preview.\n", 1))
+start = time.perf_counter()
+build(config(), serve_url="http://127.0.0.1:8000/", dirty=True)
+saved = time.perf_counter() - start
+assert "Edited in the preview." in (site / "stories" / story.stem / "index.html").read_text()
+first.plugins.on_shutdown()
+print(json.dumps({"preview start": started, "preview save": saved}))
+"""
+
 # The full build as an editor runs it, alone in its process, for its time and memory.
 FULL = r"""
 import json, os, sys, time
@@ -368,6 +397,8 @@ def main() -> int:
         result = json.loads(out)
         out, peak = child(FULL, str(work / "hub"), str(work / "site"))
         result["timings"].update(json.loads(out))
+        out, _ = child(PREVIEW, str(work / "hub"), str(work / "preview"))
+        result["timings"].update(json.loads(out))
         site = work / "site"
         pages = list(site.rglob("*.html"))
         largest = max(pages, key=lambda p: p.stat().st_size)
@@ -388,6 +419,8 @@ def main() -> int:
             ("MkDocs and Material (with the above handed in)", f"{t['mkdocs']:.1f} s"),
             ("full build, `reunify build`", f"{t['full build']:.1f} s"),
             ("our own stages as a share of the full build", f"{ours / t['full build']:.0%}"),
+            ("live preview (`reunify serve`, English): start", f"{t['preview start']:.1f} s"),
+            ("live preview: rebuild after saving one story", f"{t['preview save']:.1f} s"),
             ("peak memory (the build and Pagefind together)", f"{peak / 1024 ** 3:.2f} GB"),
             ("pages (HTML files)", f"{len(pages):,}"),
             ("size of site/", f"{folder_size(site) / 1024 ** 2:.0f} MB"),
