@@ -6,9 +6,14 @@ MkDocs and Material then add the theme, search index and sitemap around them. Wh
 blog plugin for stories: it reads posts from disk and renders their raw Markdown itself, which would
 bypass our consent gate and sanitiser, and it costs 15.9 s for 1,000 posts on these machines.
 
-Pages are rendered to HTML by `render.py` before MkDocs sees them. MkDocs is given only their front
-matter (title, description, template, hidden sidebars); `on_page_content` swaps in our HTML, so
-content never goes through Markdown twice.
+Pages are rendered to HTML by `render.py` before MkDocs sees them. MkDocs is given only their
+metadata (title, description, template, hidden sidebars, set in `on_page_markdown`), no Markdown
+converter is set up for them, and `on_page_content` swaps in our HTML, so content never goes
+through Markdown twice.
+
+Live preview (`reunify serve`, MkDocs' dirty rebuilds): `preview.Preview` remembers the last
+build and says which generated pages changed; only those are marked modified, so MkDocs writes
+only them. Search is indexed once, in the background, when the preview starts.
 
 Editions: the language of a build is its `theme.language`. `mkdocs.es.yml` inherits `mkdocs.yml`
 and builds the Spanish edition into site/es/; `extra.alternate` lists the editions, and every page
@@ -99,13 +104,16 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         self.untranslated: set[str] = set()  # hand-written pages shown in English
         self.language = editions.DEFAULT
         self.editions: list[dict] = []
+        self.serving = False  # `reunify serve`: the live preview (see on_startup)
+        self.preview: Preview | None = None
+        self.search_process = None
 
     def root(self, config) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
 
     def on_config(self, config):
         self.language = config.theme["language"]
-        if getattr(self, "serving", False):  # no sitemap of every page on every preview save
+        if self.serving:  # no sitemap of every page on every preview save
             config.theme.static_templates.discard("sitemap.xml")
         name = Path(config.config_file_path).name
         prefix = editions.prefix(self.language)
@@ -158,7 +166,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         # Defining on_startup also keeps this object across the live preview's rebuilds
         # (MkDocs ≥ 1.4), and with it the preview's memory of the previous build.
         self.serving = command == "serve"
-        self.preview: Preview | None = None
+        self.preview = None
         self.search_process = None
         if self.serving and dirty:
             # MkDocs warns that a dirty build may leave navigation stale; ours is fixed (section
@@ -167,7 +175,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
 
     def on_shutdown(self) -> None:
-        if getattr(self, "search_process", None) is not None:
+        if self.search_process is not None:
             self.search_process.wait()
 
     def _content(self, config):
@@ -177,7 +185,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             return prepared.output.pages, prepared.output.assets, None, prepared.problems
         today = build_date(self.config.today)
         try:
-            if not getattr(self, "serving", False):
+            if not self.serving:
                 prepared = prepare(self.root(config), today, site_url=config.site_url or "",
                                    language=self.language)
                 return prepared.output.pages, prepared.output.assets, None, prepared.problems
@@ -267,7 +275,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         return html
 
     def on_post_build(self, *, config) -> None:
-        if getattr(self, "serving", False):
+        if self.serving:
             # The preview indexes once, in the background; search results show the content as
             # it was when the preview started.
             if self.search_process is None:
