@@ -8,7 +8,6 @@ import re
 import shutil
 import textwrap
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
@@ -17,7 +16,7 @@ from bs4 import BeautifulSoup
 from reunify import strings
 from reunify.cli import build_site, main
 
-from conftest import CAMPAIGN, REPO, STORY, TODAY, content, page, parse, scratch_config
+from conftest import REPO, TODAY, content, page, parse, scratch_config
 
 SITE_URL = "https://reunification.example.org/"
 

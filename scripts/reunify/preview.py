@@ -65,7 +65,8 @@ class Preview:
         """Read what changed, check everything, render what is needed; raise ContentError."""
         first = self._records is None
         problems = Problems(root=self.root)
-        key = _fingerprint(self._records_files())
+        # a new day can end a drive or a family's consent: everything is looked at again
+        key = (_fingerprint(self._records_files()), today)
         full = key != self._records_key
         if full:
             records = load.load_records(self.root, problems)

@@ -11,7 +11,6 @@ import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-import posixpath
 from pathlib import Path
 from urllib.parse import urljoin
 
