@@ -34,6 +34,9 @@ PAGES = {
     "partner": "organizations/childrens-aid-society-alabama/",
     "drives": "drives/",
     "event": "events/birmingham-homecoming-celebration/",
+    "home, Spanish": "es/",
+    "story, Spanish": "es/stories/tucking-my-son-in-again/",
+    "resources, Spanish": "es/resources/",
 }
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 95, "seo": 100}
 BUDGET_KB = 150
