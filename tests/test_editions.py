@@ -134,6 +134,7 @@ def _spanish_text(soup: BeautifulSoup) -> str:
             if element.get(attribute):
                 said.append(element[attribute])
     text = " ".join(" ".join(said).split()).replace("’", "'")
+    text = re.sub(r"\S*/\S*", " ", text)  # addresses such as /resources/<id>/ stay as they are
     for name in _proper_names():
         text = text.replace(name, " ")
     return text
@@ -227,6 +228,10 @@ def test_exports_are_shared_and_carry_the_translations(sample_site):
     data = content(page(sample_site, "es/data"))
     links = [a["href"] for a in data.select("h2 a")]
     assert "../../data/resources.json" in links
+    meanings = {row.select("td")[0].get_text(): row.select("td")[1].get_text()
+                for row in data.select("tbody")[0].select("tr")}  # the resources' fields
+    assert meanings["title"] == "Título, tal como lo da quien lo publica"
+    assert data.select_one(".rf-untranslated-note") is None
     feed = BeautifulSoup((sample_site / "es/feeds/resources.xml").read_text(), "xml")
     assert feed.feed["xml:lang"] == "es"
     assert feed.find("title").text == "Recursos"

@@ -156,6 +156,11 @@ def data_files(site: Site, permalink) -> dict[str, bytes]:
     }
 
 
+def field_group(path: str) -> str:
+    """'resources' for data/resources.json or .csv, 'hsds' for the HSDS files."""
+    return "hsds" if path.startswith("data/hsds/") else path.split("/")[1].split(".")[0]
+
+
 def describe(path: str) -> list[tuple[str, str]]:
     """(field, meaning) for each column of a data file, from the content models."""
     from .models import DonationDrive, Event, Organization, Resource

@@ -283,7 +283,7 @@ class Organization(Record):
     last_verified: Day = Field(description="When an editor last checked these details")
     previous_ids: list[Slug] = Field(default_factory=list,
                                      description="Earlier ids; their old addresses redirect here")
-    translations: dict[Language, OrganizationText] = _translations("description and services")
+    translations: dict[Language, OrganizationText] = _translations("name, description and services")
 
 
 class Resource(Record):

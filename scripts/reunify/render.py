@@ -25,7 +25,7 @@ from .index import Facet, Site, event_end, event_start
 from .localize import UNTRANSLATED_CLASS, InEnglish, Terms, Untranslated, untranslated_block
 from .output import Asset, Output, Page
 from .sanitize import markdown_to_html
-from .strings import Strings
+from .strings import Strings, field_descriptions
 from . import exports, syndication, structured
 from .validate import image_allowed, is_stale
 
@@ -305,11 +305,15 @@ class Renderer:
 
     def data_page(self) -> Page:
         from .load import KINDS
+        own = field_descriptions(self.language)
+
         def fields(path):
             described = exports.describe(path)
             if self.language == DEFAULT:
                 return described
-            return [(name, Untranslated(meaning)) for name, meaning in described]
+            kind = exports.field_group(path)
+            return [(name, own.get(f"{kind}.{name or 'all'}") or Untranslated(meaning))
+                    for name, meaning in described]
         files = [(self.shared + path, self.t(f"data.file.{what}"), fields(path))
                  for path, what in exports.DATA_FILES]
         return self.page("data.html", "data/", self.t("data.title"), self.t("data.intro"),

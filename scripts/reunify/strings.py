@@ -144,3 +144,14 @@ def catalogue_problems(language: str) -> list[CatalogueProblem]:
                                           f"English catalogue, so it is never shown",
                                           "check the spelling against locales/en.yaml"))
     return found
+
+
+@lru_cache(maxsize=None)
+def field_descriptions(language: str) -> dict[str, str]:
+    """The data files' field meanings in a language, `<file>.<field>` → text, from
+    `locales/fields.<language>.yaml` (English comes from the content models)."""
+    path = LOCALES / f"fields.{language}.yaml"
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}

@@ -14,7 +14,7 @@ from babel import Locale, UnknownLocaleError
 from . import editions
 from .load import Content, StoryFile
 from .problems import Problems
-from .strings import LOCALES, catalogue_problems
+from .strings import LOCALES, catalogue_problems, field_descriptions
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".avif"}
 
@@ -338,6 +338,22 @@ def _check_translations(content: Content, problems: Problems) -> None:
                               "text is not used", record=story.id, field="image_alt")
 
 
+def _report_field_descriptions(language: str, name: str, problems: Problems) -> None:
+    from .exports import DATA_FILES, describe, field_group
+
+    own = field_descriptions(language)
+    groups = {field_group(path): path for path, _ in DATA_FILES}
+    wanted = [f"{group}.{field or 'all'}" for group, path in groups.items()
+              for field, _ in describe(path)]
+    missing = [key for key in dict.fromkeys(wanted) if not own.get(key)]
+    if missing:
+        problems.warn(LOCALES / f"fields.{language}.yaml", None, None,
+                      f"data fields not yet described in {name}: " + ", ".join(missing),
+                      category="translation",
+                      hint="add `<file>.<field>: text` lines; until then the Data page shows "
+                           "the English meaning, marked as English")
+
+
 def report_untranslated(content: Content, problems: Problems) -> None:
     """Warnings, one per record and page, for every text not yet in each edition's language."""
     from .localize import missing
@@ -376,6 +392,7 @@ def report_untranslated(content: Content, problems: Problems) -> None:
                 problems.warn(page, None, None, f"no {name} version of this page",
                               category="translation",
                               hint=f"write it in {twin.relative_to(root).as_posix()}; {hint}")
+        _report_field_descriptions(language, name, problems)
         for message in catalogue_problems(language):
             problems.add(LOCALES / f"{language}.yaml", message.line, None, message.text,
                          record=message.key, hint=message.hint)
