@@ -23,6 +23,7 @@ _ALLOWED_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 }
+_STR = "tag:yaml.org,2002:str"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Path_ = tuple  # a path into the data: ("resources", 3, "audiences", 0)
@@ -93,6 +94,8 @@ class _Builder:
         self.seen.add(id(node))
         self.doc.values[path] = self.pos(node.start_mark)
         if isinstance(node, ScalarNode):
+            if node.tag == _STR:  # nine values in ten: the text is the value
+                return node.value
             try:
                 return self.constructor.construct_object(node, deep=True)
             except (ConstructorError, ValueError) as exc:
