@@ -238,12 +238,15 @@ def test_exports_are_shared_and_carry_the_translations(sample_site):
     assert any(s.text.startswith("De seis a nueve meses") for s in feed.find_all("summary"))
 
 
-def test_search_index_per_edition_with_spanish_stemming(sample_site):
+def test_search_index_per_edition_holds_every_searchable_page(sample_site):
     import json
-    entry = json.loads((sample_site / "es/pagefind/pagefind-entry.json").read_text())
-    assert list(entry["languages"]) == ["es"]
-    english = json.loads((sample_site / "pagefind/pagefind-entry.json").read_text())
-    assert list(english["languages"]) == ["en"]
+    for edition, language in (("", "en"), ("es/", "es")):
+        entry = json.loads((sample_site / edition / "pagefind/pagefind-entry.json").read_text())
+        assert list(entry["languages"]) == [language]
+        searchable = [address for address, file in _pages(sample_site, edition.rstrip("/")).items()
+                      if parse(file).select_one("[data-pagefind-body]") is not None]
+        assert len(searchable) > 40
+        assert entry["languages"][language]["page_count"] == len(searchable)
 
 
 # -- for editors --------------------------------------------------------------------------------
