@@ -370,3 +370,42 @@ def test_a_story_translation_is_checked_for_privacy_and_must_match_a_story(proje
            "('402-555-0100')" in report
     assert "stories/away.es.md: record away: expected the translation of a story, but there " \
            "is no stories/away.md" in report
+
+
+def test_a_third_language_as_readme_describes_it(project, tmp_path, monkeypatch):
+    """README's "Adding a language", followed for French: a configuration, the language in
+    extra.alternate, a catalogue; each page then has three twins."""
+    _spanish_project(project)
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "    - {name: Français, link: /fr/, lang: fr}\n")
+    (project.root / "mkdocs.fr.yml").write_text(textwrap.dedent("""\
+        INHERIT: mkdocs.yml
+        site_url: https://example.org/fr/
+        docs_dir: site_src/fr/pages
+        theme:
+          language: fr
+        """))
+    (project.root / "site_src/fr/pages").mkdir(parents=True)
+    project.story("home.md")
+    locales = tmp_path / "locales"
+    shutil.copytree(strings.LOCALES, locales)
+    # a stand-in catalogue (the Spanish words) is enough to show the mechanism
+    shutil.copy(locales / "es.yaml", locales / "fr.yaml")
+    monkeypatch.setattr(strings, "LOCALES", locales)
+    monkeypatch.setattr("reunify.validate.LOCALES", locales)
+    strings.catalogue.cache_clear()
+    strings.field_descriptions.cache_clear()
+    try:
+        site = tmp_path / "site"
+        build_site(project.root, site, config, TODAY)
+    finally:
+        strings.catalogue.cache_clear()
+        strings.field_descriptions.cache_clear()
+    french = page(site, "fr/stories/home")
+    assert french.html["lang"] == "fr"
+    assert {a["hreflang"]: a["href"] for a in french.select(".rf-editions a")} == {
+        "en": "../../../stories/home/", "es": "../../../es/stories/home/"}
+    english = page(site, "stories/home")
+    assert {link["hreflang"] for link in english.select("link[hreflang]")} == \
+        {"en", "es", "fr", "x-default"}
+    assert (site / "fr/pagefind/pagefind-entry.json").exists()

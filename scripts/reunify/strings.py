@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 import yaml
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, get_timezone_name
 from babel.numbers import format_currency, format_decimal
 
@@ -35,7 +35,10 @@ class Strings:
 
     def __init__(self, language: str = "en", territory: str = "US"):
         self.language = language
-        self.locale = Locale(language, territory)
+        try:  # the language as spoken in the United States (en_US, es_US), where CLDR has it
+            self.locale = Locale(language, territory)
+        except UnknownLocaleError:  # French, Vietnamese…: the language's own conventions
+            self.locale = Locale(language)
         self.table = catalogue(language)
 
     def __call__(self, key: str, count: int | None = None, **values) -> str:
