@@ -12,6 +12,7 @@
   var engine = null;
   var latest = 0;
   var timer = null;
+  var shown = null;  // the words whose results are on the page
 
   function load() {
     if (!engine) {
@@ -61,6 +62,10 @@
   }
 
   function run(term) {
+    // The same words again (a pause after Enter, say) would redraw the results under a
+    // keyboard user's focus: keep them.
+    if (term === shown) return;
+    shown = term;
     var ticket = ++latest;
     history.replaceState(null, "", location.pathname + (term ? "?q=" + encodeURIComponent(term) : ""));
     if (!term) { list.textContent = ""; status.textContent = ""; return; }
@@ -74,6 +79,7 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    clearTimeout(timer);  // Enter searches now; the typing pause must not search again
     run(input.value.trim());
   });
   input.addEventListener("input", function () {
