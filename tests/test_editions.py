@@ -261,14 +261,33 @@ def _spanish_project(project) -> None:
             - {name: English, link: /, lang: en}
             - {name: Español, link: /es/, lang: es}
         """))
-    (project.root / "mkdocs.es.yml").write_text(textwrap.dedent("""\
+    _edition(project, "es")
+
+
+def _edition(project, language: str) -> None:
+    """An edition's configuration and pages folder, as README's "Adding a language" says."""
+    (project.root / f"mkdocs.{language}.yml").write_text(textwrap.dedent(f"""\
         INHERIT: mkdocs.yml
-        site_url: https://example.org/es/
-        docs_dir: site_src/es/pages
+        site_url: https://example.org/{language}/
+        docs_dir: site_src/{language}/pages
         theme:
-          language: es
+          language: {language}
         """))
-    (project.root / "site_src/es/pages").mkdir(parents=True)
+    (project.root / f"site_src/{language}/pages").mkdir(parents=True)
+
+
+@pytest.fixture
+def locales(tmp_path, monkeypatch):
+    """A copy of the catalogues that a test may change, in place of the package's own."""
+    folder = tmp_path / "locales"
+    shutil.copytree(strings.LOCALES, folder)
+    monkeypatch.setattr(strings, "LOCALES", folder)
+    monkeypatch.setattr("reunify.validate.LOCALES", folder)
+    strings.catalogue.cache_clear()
+    strings.field_descriptions.cache_clear()
+    yield folder
+    strings.catalogue.cache_clear()
+    strings.field_descriptions.cache_clear()
 
 
 def test_check_lists_missing_translations_per_record_and_page(project, capsys):
@@ -305,24 +324,15 @@ def test_check_lists_missing_translations_per_record_and_page(project, capsys):
     assert "topics and themes not yet in Spanish: visits" in report
 
 
-def test_check_reports_untranslated_catalogue_strings_as_errors(project, tmp_path, monkeypatch,
-                                                               capsys):
+def test_check_reports_untranslated_catalogue_strings_as_errors(project, locales, capsys):
     _spanish_project(project)
-    locales = tmp_path / "locales"
-    shutil.copytree(strings.LOCALES, locales)
     spanish = (locales / "es.yaml").read_text()
     spanish = spanish.replace("stories.title: Historias de familias\n", "")
     spanish = spanish.replace("filters.apply: Mostrar recursos", "filters.apply: Show resources")
     spanish = spanish.replace('pager.position: "Página {number} de {total}"',
                               'pager.position: "Página {number}"')
     (locales / "es.yaml").write_text(spanish)
-    monkeypatch.setattr(strings, "LOCALES", locales)
-    monkeypatch.setattr("reunify.validate.LOCALES", locales)
-    strings.catalogue.cache_clear()
-    try:
-        assert main(["check", "--root", str(project.root), "--today", "2026-11-22"]) == 1
-    finally:
-        strings.catalogue.cache_clear()
+    assert main(["check", "--root", str(project.root), "--today", "2026-11-22"]) == 1
     report = capsys.readouterr().out
     assert "record stories.title: no Spanish text for `stories.title` (English: " \
            "'Family stories')" in report
@@ -372,35 +382,18 @@ def test_a_story_translation_is_checked_for_privacy_and_must_match_a_story(proje
            "is no stories/away.md" in report
 
 
-def test_a_third_language_as_readme_describes_it(project, tmp_path, monkeypatch):
+def test_a_third_language_as_readme_describes_it(project, tmp_path, locales):
     """README's "Adding a language", followed for French: a configuration, the language in
     extra.alternate, a catalogue; each page then has three twins."""
     _spanish_project(project)
     config = project.root / "mkdocs.yml"
     config.write_text(config.read_text() + "    - {name: Français, link: /fr/, lang: fr}\n")
-    (project.root / "mkdocs.fr.yml").write_text(textwrap.dedent("""\
-        INHERIT: mkdocs.yml
-        site_url: https://example.org/fr/
-        docs_dir: site_src/fr/pages
-        theme:
-          language: fr
-        """))
-    (project.root / "site_src/fr/pages").mkdir(parents=True)
+    _edition(project, "fr")
     project.story("home.md")
-    locales = tmp_path / "locales"
-    shutil.copytree(strings.LOCALES, locales)
     # a stand-in catalogue (the Spanish words) is enough to show the mechanism
     shutil.copy(locales / "es.yaml", locales / "fr.yaml")
-    monkeypatch.setattr(strings, "LOCALES", locales)
-    monkeypatch.setattr("reunify.validate.LOCALES", locales)
-    strings.catalogue.cache_clear()
-    strings.field_descriptions.cache_clear()
-    try:
-        site = tmp_path / "site"
-        build_site(project.root, site, config, TODAY)
-    finally:
-        strings.catalogue.cache_clear()
-        strings.field_descriptions.cache_clear()
+    site = tmp_path / "site"
+    build_site(project.root, site, config, TODAY)
     french = page(site, "fr/stories/home")
     assert french.html["lang"] == "fr"
     assert {a["hreflang"]: a["href"] for a in french.select(".rf-editions a")} == {

@@ -55,20 +55,11 @@ def _mkdocs_logging(verbose: bool) -> None:
 
 
 def report_warnings(problems) -> None:
-    """Warnings as they are; missing translations as one line per language (the full list is
-    `reunify check`'s)."""
-    from collections import Counter
-
-    untranslated = Counter()
-    for problem in problems.warnings:
-        if problem.category == "translation":
-            untranslated[problem.message.split(":")[0]] += 1
-        else:
-            print(problem.format(), file=sys.stderr)
-    if untranslated:
-        print(f"note: {sum(untranslated.values())} record(s) and page(s) are not fully "
-              "translated and show English text, marked as such; `reunify check` lists them",
-              file=sys.stderr)
+    warnings, note = problems.to_show()
+    for problem in warnings:
+        print(problem.format(), file=sys.stderr)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
 
 
 def edition_config(config_file: Path, language: str) -> Path:

@@ -83,7 +83,7 @@ def _record(record, language: str, fields: tuple[str, ...], **lists):
     return record.model_copy(update=update)
 
 
-def _campaign(campaign, language: str, free: str):
+def _campaign(campaign, language: str):
     if campaign is None:
         return None
     text = campaign.translations.get(language)
@@ -140,8 +140,8 @@ def localize(content: Content, language: str, *, free: str = DEFAULT_COST) -> Co
     """A copy of the content for the `language` edition; `free` is how it says "Free"."""
     return dataclasses.replace(
         content,
-        campaign=_campaign(content.campaign, language, free),
-        archives=[_campaign(c, language, free) for c in content.archives],
+        campaign=_campaign(content.campaign, language),
+        archives=[_campaign(c, language) for c in content.archives],
         organizations=[_organization(o, language) for o in content.organizations],
         resources=[_resource(r, language) for r in content.resources],
         drives=[_drive(d, language) for d in content.drives],

@@ -202,15 +202,11 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
 
     def on_files(self, files: Files, *, config) -> Files:
         pages, assets, changed, problems = self._content(config)
-        untranslated = 0
-        for problem in problems.warnings:
-            if problem.category == "translation":
-                untranslated += 1
-            else:
-                log.info("%s", problem.format())
-        if untranslated:
-            log.info("%d record(s) and page(s) not fully translated yet; `reunify check` lists "
-                     "them", untranslated)
+        warnings, note = problems.to_show()
+        for problem in warnings:
+            log.info("%s", problem.format())
+        if note:
+            log.info("%s", note)
         self.html, self.meta = {}, {}
         if changed is None:
             self._metas = {}

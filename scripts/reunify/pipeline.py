@@ -37,6 +37,19 @@ class Checked:
     today: date
     content: load.Content
     problems: Problems
+    intros: dict[str, str]  # the home page's text in each edition that has one
+
+
+def read_intros(root: Path, problems: Problems) -> dict[str, str]:
+    """The home page's introduction in every edition that has one (a file that is not UTF-8
+    is reported)."""
+    found = {}
+    for language in editions.languages(root):
+        file = editions.home_intro(root, language)
+        text = read_text(file, problems) if file.exists() else None
+        if text is not None:
+            found[language] = text
+    return found
 
 
 def check(root: Path, today: date, *, strict: bool = False) -> tuple[Problems, load.Content]:
@@ -50,24 +63,18 @@ def check(root: Path, today: date, *, strict: bool = False) -> tuple[Problems, l
 def load_checked(root: Path, today: date, *, strict: bool = False) -> Checked:
     """Read and check everything; raise ContentError (with all problems) if anything is wrong."""
     problems, content = check(root, today, strict=strict)
-    for language in editions.languages(root):
-        intro = editions.home_intro(root, language)
-        if intro.exists():
-            read_text(intro, problems)  # reports a file that is not UTF-8
+    intros = read_intros(root, problems)
     if problems.failed(strict):
         raise ContentError(problems)
-    return Checked(root, today, content, problems)
+    return Checked(root, today, content, problems, intros)
 
 
-def _home_intro(root: Path, language: str) -> str:
-    own = editions.home_intro(root, language)
-    if own.exists():
-        return markdown_to_html(own.read_text(encoding="utf-8"))
-    english = editions.home_intro(root, editions.DEFAULT)
-    if not english.exists():
+def _home_intro(intros: dict[str, str], language: str) -> str:
+    if language in intros:
+        return markdown_to_html(intros[language])
+    if editions.DEFAULT not in intros:
         return ""
-    html = markdown_to_html(english.read_text(encoding="utf-8"))
-    return html if language == editions.DEFAULT else str(untranslated_block(html))
+    return str(untranslated_block(markdown_to_html(intros[editions.DEFAULT])))
 
 
 def render_edition(checked: Checked, language: str = editions.DEFAULT, *,
@@ -79,7 +86,7 @@ def render_edition(checked: Checked, language: str = editions.DEFAULT, *,
         content = localize(content, language, free=strings("events.free"))
     site = index.build(content, checked.today)
     shared = "../" * editions.prefix(language).count("/")
-    renderer = Renderer(site, strings, home_intro=_home_intro(checked.root, language),
+    renderer = Renderer(site, strings, home_intro=_home_intro(checked.intros, language),
                         site_url=site_url, shared=shared)
     return Prepared(site=site, output=renderer.render(subset), problems=checked.problems,
                     language=language)

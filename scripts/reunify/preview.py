@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import editions, load, validate
 from .output import Asset, Page
-from .pipeline import Checked, render_edition
+from .pipeline import Checked, read_intros, render_edition
 from .problems import ContentError, Problems
 from .render import Subset
 
@@ -80,6 +80,7 @@ class Preview:
         content = dataclasses.replace(records, stories=[], located=dict(records.located),
                                       rejected=set(records.rejected))
         load.load_stories(self.root, content, problems)
+        intros = read_intros(self.root, problems)
         # the list of untranslated text is long at national size; said once, at the start
         validate.check(content, today, problems, translations=first)
         if problems.failed(False):
@@ -95,8 +96,8 @@ class Preview:
                         for s in (stories.get(i), self._stories.get(i)) if s is not None}
             subset = Subset(stories=changed, organizations=partners)
         self._stories = stories
-        prepared = render_edition(Checked(self.root, today, content, problems), self.language,
-                                  site_url=site_url, subset=subset)
+        checked = Checked(self.root, today, content, problems, intros)
+        prepared = render_edition(checked, self.language, site_url=site_url, subset=subset)
         return self._merge(prepared.output.pages, prepared.output.assets, subset, problems)
 
     def _merge(self, pages: list[Page], assets: list[Asset], subset: Subset | None,

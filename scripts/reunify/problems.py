@@ -77,6 +77,15 @@ class Problems:
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.severity == WARNING]
 
+    def to_show(self) -> tuple[list[Problem], str | None]:
+        """The warnings a build prints one by one, and one line for the missing translations
+        (the full list is `reunify check`'s)."""
+        untranslated = sum(p.category == "translation" for p in self.warnings)
+        note = (f"{untranslated} record(s) and page(s) are not fully translated and show "
+                "English text, marked as such; `reunify check` lists them") if untranslated \
+            else None
+        return [p for p in self.warnings if p.category != "translation"], note
+
     def failed(self, strict: bool) -> bool:
         """Whether the content cannot be published: errors, or with --strict also warnings
         (except missing translations)."""

@@ -285,7 +285,8 @@ def _language_name(code: str) -> str:
 
 
 # (field of `translations`, the English list it follows) for records with translated lists
-_LISTS = {"organizations": (("services", lambda r: r.services),),
+_LISTS = {"campaign": (("figures", lambda c: c.figures),),
+          "organizations": (("services", lambda r: r.services),),
           "drives": (("items", lambda r: r.items),)}
 
 
@@ -304,10 +305,7 @@ def _check_translations(content: Content, problems: Problems) -> None:
                               record=record_id, field=f"translations.{language}",
                               hint=f"add mkdocs.{language}.yml (see README, 'Adding a "
                                    f"language'), or check the language code")
-            lists = list(_LISTS.get(kind, ()))
-            if kind == "campaign":
-                lists = [("figures", lambda c: c.figures)]
-            for name, english_of in lists:
+            for name, english_of in _LISTS.get(kind, ()):
                 english, translated = english_of(record), getattr(text, name)
                 if len(translated) > len(english):
                     file, line, column = content.where(kind, record_id, "translations",
