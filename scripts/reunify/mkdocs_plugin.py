@@ -26,10 +26,12 @@ import functools
 import json
 import logging
 import os
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jinja2
 from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -45,6 +47,7 @@ from .preview import Preview
 from .problems import ContentError
 from .sanitize import clean_page_html
 from .search_index import SearchIndexError, index_site, start_indexing
+from .shells import Shell, token
 from .strings import Strings
 
 log = logging.getLogger("mkdocs.plugins.reunify")
@@ -55,6 +58,9 @@ class ReunifyConfig(Config):
     """Folder holding resources.yaml and stories/, relative to mkdocs.yml."""
     today = c.Optional(c.Type(str))
     """Build as if on this date (YYYY-MM-DD); default: the real date or $REUNIFY_TODAY."""
+    page_shells = c.Type(bool, default=True)
+    """Render pages that differ only in their own text through the theme once per group
+    (`shells.py`); false renders every page through the theme (same output, slower)."""
 
 
 def build_date(setting: str | None) -> date:
@@ -93,6 +99,55 @@ def _already_rendered(page, config, files) -> None:
     page.content, page.toc, page.present_anchor_ids = "", get_toc([]), set()
 
 
+# The template a grouped page is given: it asks the plugin for the page (`ReunifyPlugin._fill`).
+FILLED = "reunify-filled-page.html"
+
+
+def _group_key(page) -> tuple | None:
+    """Generated pages with the same key differ only in their slots (`shells.SLOTS`): same folder
+    (so the same links to the theme's files), template, hidden parts and search setting."""
+    parent, _, slug = page.url.rstrip("/").rpartition("/")
+    if not slug or not page.url.endswith("/"):
+        return None
+    return (parent, page.template or "main.html", tuple(page.hide), page.searchable,
+            bool(page.description), bool(page.jsonld), "<h1" in page.html)
+
+
+class _Probe:
+    """A page as the theme sees it, with its own texts replaced by tokens; anything else is the
+    page's own, with its address replaced wherever it appears (canonical, edit links)."""
+
+    def __init__(self, page, tokens: dict[str, str]):
+        self._page = page
+        self.url = page.url.rstrip("/").rpartition("/")[0] + "/" + tokens["slug"] + "/"
+        self.meta = dict(page.meta)
+        for slot in ("title", "description", "jsonld"):
+            if slot in tokens:
+                self.meta[slot] = tokens[slot]
+        if page.title == page.meta.get("title"):
+            self.title = tokens["title"]
+        self.content = tokens["content"]
+
+    def __getattr__(self, name):
+        value = getattr(self._page, name)
+        if isinstance(value, str) and self._page.url and self._page.url in value:
+            return value.replace(self._page.url, self.url)
+        return value
+
+
+@dataclass
+class _Group:
+    shell: Shell | None = None
+    checked: bool = False  # the second page was compared with the filled shell
+    good: bool = False  # ... and they were identical
+
+
+def _texts(page) -> dict[str, str]:
+    return {"slug": page.url.rstrip("/").rpartition("/")[2], "title": page.meta.get("title"),
+            "description": page.meta.get("description"), "jsonld": page.meta.get("jsonld"),
+            "content": page.content}
+
+
 class ReunifyPlugin(BasePlugin[ReunifyConfig]):
     def __init__(self):
         super().__init__()
@@ -107,6 +162,8 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         self.serving = False  # `reunify serve`: the live preview (see on_startup)
         self.preview: Preview | None = None
         self.search_process = None
+        self.grouped: dict[str, tuple] = {}  # src_uri: (group key, the theme's template)
+        self.groups: dict[tuple, _Group] = {}
 
     def root(self, config) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -160,7 +217,38 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
     def on_env(self, env, *, config, files):
         env.globals["rf_alternates"] = self.alternates
         env.globals["rf_t"] = Strings(self.language)
+        env.globals["rf_fill"] = self._fill
+        env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader(
+            {FILLED: "{{ rf_fill() }}"})])
         return env
+
+    @jinja2.pass_context
+    def _fill(self, context) -> str:
+        """A grouped page (`shells.py`): the shell filled with its texts once the group's second
+        page has shown that this gives what the theme gives; until then, the theme's page."""
+        page = context["page"]
+        key, name = self.grouped[page.file.src_uri]
+        group = self.groups.setdefault(key, _Group())
+        if group.good:
+            return group.shell.fill(_texts(page))
+        template = context.environment.get_template(name)
+        html = template.render(context.get_all())
+        if group.shell is None and not group.checked:
+            tokens = {slot: token(slot, heading="<h1" in page.content)
+                      for slot in ("slug", "title", "content")}
+            for slot in ("description", "jsonld"):
+                if page.meta.get(slot):
+                    tokens[slot] = token(slot)
+            probe = dict(context.get_all(), page=_Probe(page, tokens))
+            group.shell = Shell.parse(template.render(probe), tokens)
+            group.checked = group.shell is None
+        elif not group.checked:
+            group.checked = True
+            group.good = group.shell.fill(_texts(page)) == html
+            if not group.good:
+                log.debug("reunify: pages under /%s/ are rendered one by one (the theme's page "
+                          "differs from the filled shell)", key[0])
+        return html
 
     def on_startup(self, *, command, dirty) -> None:
         # Defining on_startup also keeps this object across the live preview's rebuilds
@@ -208,6 +296,14 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         if note:
             log.info("%s", note)
         self.html, self.meta = {}, {}
+        self.grouped, self.groups = {}, {}
+        if self.config.page_shells:
+            keys = {page.src_uri: _group_key(page) for page in pages}
+            sizes: dict[tuple, int] = {}
+            for key in keys.values():
+                sizes[key] = sizes.get(key, 0) + 1
+            self.grouped = {uri: (key, key[1]) for uri, key in keys.items()
+                            if key is not None and sizes[key] > 2}
         if changed is None:
             self._metas = {}
         for page in pages:
@@ -254,6 +350,8 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         generated = self.meta.get(page.file.src_uri)
         if generated is not None:
             page.meta = dict(generated)
+            if page.file.src_uri in self.grouped:
+                page.meta["template"] = FILLED
         for key in ("title", "description"):
             if isinstance(page.meta.get(key), str):
                 page.meta[key] = str(escape(page.meta[key]))
