@@ -101,6 +101,10 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
                 build(config)
             finally:
                 config.plugins.on_shutdown()
+            # this edition's pages and MkDocs' picture of them (full of cycles) go before the
+            # next edition is rendered: a national edition holds a quarter of a gigabyte
+            del config, plugin
+            gc.collect()
         while indexing:
             finish_indexing(indexing.pop(0))
         for out, target in moves:

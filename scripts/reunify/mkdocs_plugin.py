@@ -140,6 +140,7 @@ class _Group:
     shell: Shell | None = None
     checked: bool = False  # the second page was compared with the filled shell
     good: bool = False  # ... and they were identical
+    filled: int = 0  # pages made from the shell
 
 
 def _texts(page) -> dict[str, str]:
@@ -230,6 +231,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         key, name = self.grouped[page.file.src_uri]
         group = self.groups.setdefault(key, _Group())
         if group.good:
+            group.filled += 1
             return group.shell.fill(_texts(page))
         template = context.environment.get_template(name)
         html = template.render(context.get_all())
@@ -246,8 +248,8 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             group.checked = True
             group.good = group.shell.fill(_texts(page)) == html
             if not group.good:
-                log.debug("reunify: pages under /%s/ are rendered one by one (the theme's page "
-                          "differs from the filled shell)", key[0])
+                log.debug("pages under /%s/ are rendered one by one: the theme's page differs "
+                          "from the filled shell", key[0] + "/" if key[0] else "")
         return html
 
     def on_startup(self, *, command, dirty) -> None:
@@ -369,6 +371,10 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         return html
 
     def on_post_build(self, *, config) -> None:
+        if self.groups:
+            log.info("%d of %d pages filled in from %d shells", sum(
+                g.filled for g in self.groups.values()), len(self.html), sum(
+                g.good for g in self.groups.values()))
         if self.serving:
             # The preview indexes once, in the background; search results show the content as
             # it was when the preview started.
