@@ -11,6 +11,11 @@ metadata (title, description, template, hidden sidebars, set in `on_page_markdow
 converter is set up for them, and `on_page_content` swaps in our HTML, so content never goes
 through Markdown twice.
 
+Groups of generated pages that differ only in their own text are rendered through the theme
+once and filled in (`shells.py`, `_fill`): each grouped page is given the template `FILLED`,
+which asks the plugin for the page; the plugin renders the group's first page through the
+theme as a probe and compares its second with the theme's own rendering before filling any.
+
 Live preview (`reunify serve`, MkDocs' dirty rebuilds): `preview.Preview` remembers the last
 build and says which generated pages changed; only those are marked modified, so MkDocs writes
 only them. Search is indexed once, in the background, when the preview starts.
