@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import time
+from pathlib import Path
 
 import mkdocs.commands.build
 import pytest
@@ -95,3 +97,26 @@ def test_oversized_file_is_refused(tmp_path, monkeypatch):
     assert [p.format() for p in problems.items] == [
         "resources.yaml: the file is 2,000 bytes; the limit is 1,000 (hint: split it or remove "
         "large pasted content)"]
+
+
+def _gone(folder: Path, pattern: str, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not list(folder.glob(pattern)):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_rebuild_replaces_the_site_and_the_old_one_is_deleted(project):
+    project.story("home-again.md")
+    config = scratch_config(project)
+    site = project.root / "site"
+    build_site(project.root, site, config, TODAY)
+    leftover = project.root / ".site-previous-1-1"  # as an interrupted deletion leaves it
+    (leftover / "stories").mkdir(parents=True)
+    (leftover / "stories" / "index.html").write_text("old")
+    project.story("second.md", STORY.replace("A family home again", "Second story"))
+    build_site(project.root, site, config, TODAY)
+    assert (site / "stories" / "second" / "index.html").exists()
+    assert _gone(project.root, ".site-previous-*"), "the replaced site was not deleted"

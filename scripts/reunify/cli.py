@@ -17,8 +17,10 @@ import gc
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
+import time
 import traceback
 from pathlib import Path
 
@@ -68,6 +70,17 @@ def edition_config(config_file: Path, language: str) -> Path:
         config_file.with_name(f"mkdocs.{language}.yml")
 
 
+def _remove_in_background(folder: Path) -> None:
+    """Delete the site a build replaced without waiting for it: a national site is 30,000 files,
+    and deleting them took longer than building some editions. The new site is already in
+    place; a folder left by an interrupted deletion is removed by the next build."""
+    if folder.exists():
+        subprocess.Popen([sys.executable, "-c", "import shutil, sys; "
+                          "shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+
+
 def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: bool = False,
                verbose: bool = False) -> None:
     """Build every edition into a temporary folder (English at its root, each other language in
@@ -78,6 +91,8 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _mkdocs_logging(verbose)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in site_dir.parent.glob(".site-previous-*"):
+        _remove_in_background(leftover)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
     indexing = []  # Pagefind indexes an edition while MkDocs builds the next one
     moves = []  # (folder an edition was built in, where it goes in the staging folder)
@@ -109,11 +124,11 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
             finish_indexing(indexing.pop(0))
         for out, target in moves:
             out.rename(target)
-        previous = site_dir.with_name(f".site-previous-{os.getpid()}")
+        previous = site_dir.with_name(f".site-previous-{os.getpid()}-{time.time_ns()}")
         if site_dir.exists():
             site_dir.rename(previous)
         staging.rename(site_dir)
-        shutil.rmtree(previous, ignore_errors=True)
+        _remove_in_background(previous)
     except BaseException:
         for process in indexing:
             process.kill()
