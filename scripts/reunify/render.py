@@ -17,11 +17,10 @@ from urllib.parse import urljoin
 from babel import Locale
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
-from slugify import slugify
 
 from . import geography
 from .editions import DEFAULT
-from .index import Facet, Site, event_end, event_start
+from .index import Facet, Site, event_end, event_start, slugify
 from .localize import UNTRANSLATED_CLASS, InEnglish, Terms, Untranslated, untranslated_block
 from .output import Asset, Output, Page
 from .sanitize import markdown_to_html
