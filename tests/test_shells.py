@@ -93,16 +93,14 @@ def test_titles_that_need_escaping_come_out_as_the_theme_writes_them(project, tm
                 and s.get("type") != "application/ld+json"] == []  # data, not a script
 
 
-def _probe(theme) -> str:
+def _probe(theme) -> tuple[str, dict[str, str]]:
     tokens = {slot: token(slot) for slot in ("slug", "title", "content")}
     return theme(tokens), tokens
 
 
-@pytest.mark.parametrize("theme", [
-    lambda t: f"<title>{t['title']}</title><a href='/r/{t['slug']}/'>x</a>{t['content']}",
-])
-def test_a_shell_fills_every_slot(theme):
-    probe, tokens = _probe(theme)
+def test_a_shell_fills_every_slot():
+    probe, tokens = _probe(
+        lambda t: f"<title>{t['title']}</title><a href='/r/{t['slug']}/'>x</a>{t['content']}")
     shell = Shell.parse(probe, tokens)
     assert shell is not None
     assert shell.fill({"slug": "a-b", "title": "T &amp; U", "content": "<p>Hi</p>"}) == \

@@ -52,7 +52,7 @@ from .preview import Preview
 from .problems import ContentError
 from .sanitize import clean_page_html
 from .search_index import SearchIndexError, index_site, start_indexing
-from .shells import Shell, token
+from .shells import SLOTS, Shell, token
 from .strings import Strings
 
 log = logging.getLogger("mkdocs.plugins.reunify")
@@ -112,7 +112,7 @@ def _group_key(page) -> tuple | None:
     """Generated pages with the same key differ only in their slots (`shells.SLOTS`): same folder
     (so the same links to the theme's files), template, hidden parts and search setting."""
     parent, _, slug = page.url.rstrip("/").rpartition("/")
-    if not slug or not page.url.endswith("/"):
+    if not slug:  # the home page
         return None
     return (parent, page.template or "main.html", tuple(page.hide), page.searchable,
             bool(page.description), bool(page.jsonld), "<h1" in page.html)
@@ -168,7 +168,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         self.serving = False  # `reunify serve`: the live preview (see on_startup)
         self.preview: Preview | None = None
         self.search_process = None
-        self.grouped: dict[str, tuple] = {}  # src_uri: (group key, the theme's template)
+        self.grouped: dict[str, tuple] = {}  # src_uri: group key (`_group_key`)
         self.groups: dict[tuple, _Group] = {}
 
     def root(self, config) -> Path:
@@ -233,25 +233,25 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         """A grouped page (`shells.py`): the shell filled with its texts once the group's second
         page has shown that this gives what the theme gives; until then, the theme's page."""
         page = context["page"]
-        key, name = self.grouped[page.file.src_uri]
+        key = self.grouped[page.file.src_uri]
         group = self.groups.setdefault(key, _Group())
+        texts = _texts(page)
         if group.good:
             group.filled += 1
-            return group.shell.fill(_texts(page))
-        template = context.environment.get_template(name)
-        html = template.render(context.get_all())
+            return group.shell.fill(texts)
+        template = context.environment.get_template(key[1])
+        values = context.get_all()
+        html = template.render(values)
         if group.shell is None and not group.checked:
-            tokens = {slot: token(slot, heading="<h1" in page.content)
-                      for slot in ("slug", "title", "content")}
-            for slot in ("description", "jsonld"):
-                if page.meta.get(slot):
-                    tokens[slot] = token(slot)
-            probe = dict(context.get_all(), page=_Probe(page, tokens))
+            # description and structured data are optional; the rest every page has
+            tokens = {slot: token(slot, heading="<h1" in page.content) for slot in SLOTS
+                      if slot in ("slug", "title", "content") or texts[slot]}
+            probe = dict(values, page=_Probe(page, tokens))
             group.shell = Shell.parse(template.render(probe), tokens)
             group.checked = group.shell is None
         elif not group.checked:
             group.checked = True
-            group.good = group.shell.fill(_texts(page)) == html
+            group.good = group.shell.fill(texts) == html
             if not group.good:
                 log.debug("pages under /%s/ are rendered one by one: the theme's page differs "
                           "from the filled shell", key[0] + "/" if key[0] else "")
@@ -309,7 +309,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             sizes: dict[tuple, int] = {}
             for key in keys.values():
                 sizes[key] = sizes.get(key, 0) + 1
-            self.grouped = {uri: (key, key[1]) for uri, key in keys.items()
+            self.grouped = {uri: key for uri, key in keys.items()
                             if key is not None and sizes[key] > 2}
         if changed is None:
             self._metas = {}

@@ -20,7 +20,7 @@ the second page, which fails step 2. A test builds the sample site both ways and
 file.
 
 This module knows nothing of MkDocs: it cuts and fills strings. The MkDocs adapter decides which
-pages form a group (`group_key`) and renders the probe.
+pages form a group (`_group_key`) and renders the probe.
 """
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ class Shell:
                                                                reverse=True))
         by_token = {value: slot for slot, value in tokens.items()}
         parts = re.split(f"({pattern})", probe)
-        if sum(1 for part in parts[1::2]) != len(found):
+        if len(parts) // 2 != len(found):
             return None  # a token came back altered (its name survived, its tail did not)
         pieces = [part if i % 2 == 0 else by_token[part] for i, part in enumerate(parts)]
         return cls(tuple(pieces))
