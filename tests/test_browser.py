@@ -283,3 +283,39 @@ def test_spanish_search_understands_spanish_word_forms(visit, server):
     status = page.locator("[data-rf-search-status]").inner_text()
     assert re.fullmatch(r"\d+ resultados? para “visita”", status)
     assert opened.errors == []
+
+
+SEARCH = """async (query) => {
+  const pf = await import(new URL("/pagefind/pagefind.js", location.href).href);
+  await pf.init();
+  const found = await pf.search(query);
+  const pages = await Promise.all(found.results.map(r => r.data()));
+  return pages.map((p, i) => [found.results[i].score, p.url, p.meta.title, p.excerpt]);
+}"""
+
+
+def test_search_finds_what_an_index_of_whole_pages_finds(browser, server, sample_site,
+                                                         tmp_path):
+    """Pagefind reads search copies of the pages; an index of the whole pages, as Pagefind
+    makes it from the finished site, gives the same results with the same scores (results
+    with equal scores come in the order Pagefind found the files in)."""
+    from test_search import whole_page_index
+
+    whole = whole_page_index(sample_site, "", tmp_path)
+    handler = functools.partial(QuietHandler, directory=str(whole))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        ours = browser.new_page()
+        ours.goto(server + "search/")
+        theirs = browser.new_page()
+        theirs.goto(f"http://127.0.0.1:{httpd.server_address[1]}/search/")
+        for query in ("visits", "family reunification", "kinship", "housing", "Alabama",
+                      "parent partner", "court", "Spanish", "bridg", "homecoming"):
+            found = ours.evaluate(SEARCH, query)
+            assert found, query
+            expected = theirs.evaluate(SEARCH, query)
+            assert [r[0] for r in found] == [r[0] for r in expected], query  # best first
+            assert sorted(found) == sorted(expected), query
+    finally:
+        httpd.shutdown()

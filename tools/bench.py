@@ -264,39 +264,58 @@ print(time.perf_counter() - start)
 """
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes (Linux /proc)."""
+def _tree_memory(pid: int) -> int:
+    """Memory of a process and all its descendants, in bytes (Linux /proc): each one's
+    proportional set size (pages shared between processes, as after a fork, counted once
+    between them), or its resident size where the kernel does not report that."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines()
-                          if ":" in line)
-        except OSError:
+            ppid = next(line for line in status.read_text().splitlines()
+                        if line.startswith("PPid:"))
+        except (OSError, StopIteration):
             continue
-        own = int(status.parent.name)
-        children.setdefault(int(fields.get("PPid", "0").strip()), []).append(own)
-        rss[own] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+        children.setdefault(int(ppid.split()[1]), []).append(int(status.parent.name))
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
-        total += rss.get(current, 0)
         stack += children.get(current, [])
+        for name, field in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+            try:
+                text = Path(f"/proc/{current}/{name}").read_text()
+            except OSError:
+                continue
+            line = next((line for line in text.splitlines() if line.startswith(field)), None)
+            if line:
+                total += int(line.split()[1]) * 1024
+                break
     return total
+
+
+def _ram_disk_used() -> int:
+    """Bytes in use on the RAM disk, where the build writes its search copies (memory too)."""
+    try:
+        stats = os.statvfs("/dev/shm")
+    except OSError:
+        return 0
+    return (stats.f_blocks - stats.f_bfree) * stats.f_frsize
 
 
 def child(script: str, *args: str) -> tuple[str, int]:
     """Run Python in a child process; return its output and the peak memory of it and every
-    process it starts (Pagefind runs beside MkDocs), sampled ten times a second."""
+    process it starts (Pagefind runs beside MkDocs) and of what it keeps on the RAM disk,
+    sampled ten times a second."""
     import threading
 
+    on_ram_disk = _ram_disk_used()
     process = subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     peak = [0]
 
     def sample():
         while process.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(process.pid))
+            peak[0] = max(peak[0], _tree_memory(process.pid)
+                          + max(0, _ram_disk_used() - on_ram_disk))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -27,7 +27,6 @@ from pathlib import Path
 from . import editions
 from .mkdocs_plugin import build_date
 from .pipeline import check, load_checked, render_edition
-from .search_index import finish_indexing
 from .problems import ContentError
 from .validate import report_stale
 
@@ -81,6 +80,16 @@ def _remove_in_background(folder: Path) -> None:
                          stderr=subprocess.DEVNULL, start_new_session=True)
 
 
+def _return_freed_memory() -> None:
+    """Hand memory the build freed back to the system (glibc keeps freed blocks for reuse;
+    Pagefind, running beside the next edition, needs them more). Elsewhere, nothing."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: bool = False,
                verbose: bool = False) -> None:
     """Build every edition into a temporary folder (English at its root, each other language in
@@ -120,8 +129,9 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
             # next edition is rendered: a national edition holds a quarter of a gigabyte
             del config, plugin
             gc.collect()
+            _return_freed_memory()
         while indexing:
-            finish_indexing(indexing.pop(0))
+            indexing.pop(0).wait()
         for out, target in moves:
             out.rename(target)
         previous = site_dir.with_name(f".site-previous-{os.getpid()}-{time.time_ns()}")
@@ -132,7 +142,6 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
     except BaseException:
         for process in indexing:
             process.kill()
-            process.wait()
         for folder in [staging] + [out for out, _ in moves]:
             shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -51,7 +51,7 @@ from .pipeline import Prepared, prepare
 from .preview import Preview
 from .problems import ContentError
 from .sanitize import clean_page_html
-from .search_index import SearchIndexError, index_site, start_indexing
+from .search_index import SearchCopies, SearchIndexError
 from .shells import SLOTS, Shell, token
 from .strings import Strings
 
@@ -167,7 +167,8 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         self.editions: list[dict] = []
         self.serving = False  # `reunify serve`: the live preview (see on_startup)
         self.preview: Preview | None = None
-        self.search_process = None
+        self.search_process = None  # the preview's search indexing (an Indexing)
+        self.copies: SearchCopies | None = None  # this build's pages, as Pagefind reads them
         self.grouped: dict[str, tuple] = {}  # src_uri: group key (`_group_key`)
         self.groups: dict[tuple, _Group] = {}
 
@@ -270,8 +271,36 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
 
     def on_shutdown(self) -> None:
+        # MkDocs keeps plugin objects for the next build (its Plugins option caches them), so
+        # a finished build lets go of its pages here: `reunify build` builds the next edition
+        # in the same process (at national size an edition's pages are a quarter of a gigabyte).
+        if not self.serving:
+            self.html, self.meta, self._metas = {}, {}, {}
+            self.grouped, self.groups = {}, {}
         if self.search_process is not None:
-            self.search_process.wait()
+            try:
+                self.search_process.wait()
+            except SearchIndexError as exc:
+                log.warning("%s", exc)
+            self.search_process = None
+
+    def on_pre_build(self, *, config) -> None:
+        # The preview indexes once, when it starts; search results show the content as it was
+        # then. Every other build indexes what it wrote.
+        if self.copies is not None:
+            self.copies.discard()
+        self.copies = None if self.serving and self.search_process is not None \
+            else SearchCopies()
+
+    def on_build_error(self, *, error) -> None:
+        if self.copies is not None:
+            self.copies.discard()
+            self.copies = None
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        if self.copies is not None:
+            self.copies.add(page.file.dest_uri, output)
+        return output
 
     def _content(self, config):
         """(pages, assets, addresses changed since the last build or None for all, problems)."""
@@ -380,17 +409,18 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             log.info("%d of %d pages filled in from %d shells", sum(
                 g.filled for g in self.groups.values()), len(self.html), sum(
                 g.good for g in self.groups.values()))
-        if self.serving:
-            # The preview indexes once, in the background; search results show the content as
-            # it was when the preview started.
-            if self.search_process is None:
-                self.search_process = start_indexing(Path(config.site_dir))
+        copies, self.copies = self.copies, None
+        if copies is None:
+            return
+        indexing = copies.index(Path(config.site_dir))
+        if self.serving:  # in the background, while the editor works
+            self.search_process = indexing
             return
         if self.indexing is not None:  # `reunify build` waits for it after the next edition
-            self.indexing.append(start_indexing(Path(config.site_dir)))
+            self.indexing.append(indexing)
             return
         try:
-            index_site(Path(config.site_dir))
+            indexing.wait()
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from None
 

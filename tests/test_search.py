@@ -1,0 +1,69 @@
+"""Pagefind reads search copies of the pages (`search_index.search_copy`); the index it makes
+from them is the one it makes from the whole pages."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reunify.search_index import BUNDLE, INDEXED, indexed, search_copy
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def whole_page_index(site: Path, edition: str, folder: Path) -> Path:
+    """The index Pagefind makes from an edition's finished pages (as `reunify build` once did),
+    in `folder`/pagefind beside a copy of the edition."""
+    built = site / edition if edition else site
+    alone = folder / "edition"
+    shutil.copytree(built, alone, ignore=lambda parent, names: [
+        n for n in names if Path(parent) == built and n in (BUNDLE, "es")])
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(alone), "--glob", INDEXED,
+                    "--output-subdir", BUNDLE, "--silent"], check=True)
+    return alone
+
+
+@pytest.mark.parametrize("edition", ["", "es"])
+def test_every_page_is_indexed_as_pagefind_indexes_the_whole_page(sample_site, tmp_path,
+                                                                  edition):
+    """A fragment holds what a result shows of a page (its address, title, text, word count);
+    its name is a hash of it. The order Pagefind numbers pages in follows the order it finds
+    files in a folder, so the other files of the index may differ in bytes, not in results
+    (the browser test `test_search_finds_what_an_index_of_whole_pages_finds`)."""
+    whole = whole_page_index(sample_site, edition, tmp_path) / BUNDLE
+    built = (sample_site / edition if edition else sample_site) / BUNDLE
+    ours, theirs = _files(built / "fragment"), _files(whole / "fragment")
+    assert len(ours) > 40
+    assert sorted(ours) == sorted(theirs)
+    assert [name for name in ours if ours[name] != theirs[name]] == []
+    assert sorted(_files(built)) and len(_files(built)) == len(_files(whole))
+
+
+def test_a_search_copy_keeps_what_pagefind_reads_and_nothing_else():
+    page = ('<!doctype html><html lang="es" class="no-js"><head><title>Visitas &amp; más'
+            '</title><link rel="stylesheet" href="x.css"></head><body><nav>Menú</nav>'
+            '<article><div data-pagefind-body><h1>Visitas</h1><p>Texto</p></div>'
+            '<!--/data-pagefind-body--></article><footer>Pie</footer></body></html>')
+    copy = search_copy(page)
+    assert copy.startswith('<!doctype html><html lang="es" class="no-js"><head>')
+    assert "<title>Visitas &amp; más</title>" in copy
+    assert "<div data-pagefind-body><h1>Visitas</h1><p>Texto</p></div>" in copy
+    for left_out in ("Menú", "Pie", "x.css"):
+        assert left_out not in copy
+    assert search_copy(page.replace("<div data-pagefind-body>", "<div>")) is None
+
+
+def test_only_record_pages_and_pages_one_folder_down_are_indexed():
+    assert indexed("about/index.html")
+    assert indexed("resources/parent-partner-guide/index.html")
+    assert not indexed("index.html")
+    assert not indexed("404.html")
+    assert not indexed("stories/page/2/index.html")
+    assert not indexed("resources/topics/visits/index.html")
+    assert not indexed("news/partner/index.html/extra")
