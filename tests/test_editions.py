@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -341,20 +342,23 @@ def test_check_reports_untranslated_catalogue_strings_as_errors(project, locales
     assert "`pager.position` must keep the placeholders ['number', 'total']" in report
 
 
-def test_a_failed_spanish_edition_leaves_the_previous_site(project, tmp_path, caplog):
+@pytest.mark.parametrize("parallel", [True, False], ids=["in a child process", "in turn"])
+def test_a_failed_spanish_edition_leaves_the_previous_site(project, tmp_path, capfd, parallel):
     _spanish_project(project)
     project.story("home.md")
     site = tmp_path / "site"
     config = project.root / "mkdocs.yml"
-    build_site(project.root, site, config, TODAY)
+    build_site(project.root, site, config, TODAY, parallel=parallel)
     assert (site / "es/stories/home/index.html").exists()
     before = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
     es = project.root / "mkdocs.es.yml"
     es.write_text(es.read_text().replace("https://example.org/es/", "https://example.org/"))
+    capfd.readouterr()
     with pytest.raises(Exception):
-        build_site(project.root, site, config, TODAY)
-    assert "mkdocs.es.yml: expected site_url to end with /es/" in caplog.text
+        build_site(project.root, site, config, TODAY, parallel=parallel)
+    assert "mkdocs.es.yml: expected site_url to end with /es/" in capfd.readouterr().err
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before
+    assert not list(tmp_path.glob(".site-build-*"))  # nothing left behind
 
 
 def test_a_story_translation_is_checked_for_privacy_and_must_match_a_story(project, capsys):
@@ -402,3 +406,27 @@ def test_a_third_language_as_readme_describes_it(project, tmp_path, locales):
     assert {link["hreflang"] for link in english.select("link[hreflang]")} == \
         {"en", "es", "fr", "x-default"}
     assert (site / "fr/pagefind/pagefind-entry.json").exists()
+
+
+def test_editions_built_side_by_side_are_the_editions_built_in_turn(tmp_path):
+    """The Spanish edition built in a child process while English is built gives the same
+    files, byte for byte (search index included), as building one after the other; no search
+    copies are left on the RAM disk or in the temporary folder."""
+    from reunify.search_index import scratch_folder
+
+    def leftovers():
+        return {p.name for folder in {scratch_folder() or tempfile.gettempdir(),
+                                      tempfile.gettempdir()}
+                for p in Path(folder).glob("reunify-*")}
+
+    before = leftovers()
+    built = {}
+    for parallel in (True, False):
+        site = tmp_path / f"site-{parallel}"
+        build_site(REPO, site, REPO / "mkdocs.yml", TODAY, parallel=parallel)
+        built[parallel] = {p.relative_to(site).as_posix(): p.read_bytes()
+                           for p in sorted(site.rglob("*")) if p.is_file()}
+    assert len(built[True]) > 200 and "es/pagefind/pagefind-entry.json" in built[True]
+    assert sorted(built[True]) == sorted(built[False])
+    assert [name for name in built[True] if built[True][name] != built[False][name]] == []
+    assert leftovers() <= before

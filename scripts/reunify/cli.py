@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,6 +30,7 @@ from . import editions
 from .mkdocs_plugin import build_date
 from .pipeline import check, load_checked, render_edition
 from .problems import ContentError
+from .search_index import SearchCopies, scratch_folder
 from .validate import report_stale
 
 
@@ -90,48 +93,128 @@ def _return_freed_memory() -> None:
         pass
 
 
-def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: bool = False,
-               verbose: bool = False) -> None:
-    """Build every edition into a temporary folder (English at its root, each other language in
-    its own subfolder) and swap it in only if every step of every edition succeeded."""
+class EditionError(Exception):
+    """An edition built in a child process failed; the message is the child's."""
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _build_edition(checked, config_file: Path, language: str, out: Path, scratch: Path) -> list:
+    """Build one edition into `out`; return its search copies, not yet indexed, with the
+    folder their index goes to."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    config = load_config(str(edition_config(config_file, language)), site_dir=str(out),
+                         strict=True)
+    plugin = config.plugins["reunify"]
+    plugin.prepared = render_edition(checked, language, site_url=config.site_url or "")
+    pending = []
+    plugin.indexing, plugin.scratch = pending, scratch
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    # this edition's pages and MkDocs' picture of them (full of cycles) go before the next
+    # edition is rendered: a national edition holds a quarter of a gigabyte
+    del config, plugin
+    gc.collect()
+    _return_freed_memory()
+    return pending
+
+
+def _fork(work) -> tuple[int, int]:
+    """Run `work()` in a child process that shares the loaded content (copy-on-write); it
+    reports the search copies it left, or its error, through a pipe. Returns (pid, pipe)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(write)
+        return pid, read
+    status, report = 1, {"error": "stopped"}
+    try:
+        os.close(read)
+        report = {"pending": [(str(copies.folder), str(site)) for copies, site in work()]}
+        status = 0
+    except BaseException as exc:  # reported to the parent, which stops the build
+        report = {"error": f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)}
+    finally:
+        try:
+            with os.fdopen(write, "w", encoding="utf-8") as pipe:
+                json.dump(report, pipe)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(status)  # never the parent's clean-up, atexit or test runner
+
+
+def _join(pid: int, pipe: int) -> list:
+    with os.fdopen(pipe, encoding="utf-8") as reader:
+        text = reader.read()
+    _, status = os.waitpid(pid, 0)
+    report = json.loads(text) if text else {"error": f"stopped with status {status}"}
+    if "error" in report:
+        raise EditionError(report["error"])
+    return [(SearchCopies(folder=Path(copies)), Path(site)) for copies, site in report["pending"]]
+
+
+def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: bool = False,
+               verbose: bool = False, parallel: bool | None = None) -> None:
+    """Build every edition into a temporary folder (English at its root, each other language in
+    its own subfolder) and swap it in only if every step of every edition succeeded.
+
+    With more than one processor (or `parallel=True`), the other editions are built in a
+    child process while this one builds English: the content is loaded and checked once and
+    shared. Pagefind then indexes the editions one after the other (each takes a few hundred
+    megabytes at national size). With one processor, Pagefind indexes an edition while the
+    next one is built."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _mkdocs_logging(verbose)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     for leftover in site_dir.parent.glob(".site-previous-*"):
         _remove_in_background(leftover)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
-    indexing = []  # Pagefind indexes an edition while MkDocs builds the next one
+    scratch = Path(tempfile.mkdtemp(prefix="reunify-build-", dir=scratch_folder()))
+    indexing = []  # Pagefind runs
     moves = []  # (folder an edition was built in, where it goes in the staging folder)
+    child = None
     try:
         checked = load_checked(root, today, strict=strict)
         report_warnings(checked.problems)
         gc.freeze()  # the content lives to the end: the garbage collector need not walk it
+        outs = {}
         for language in editions.languages(config_file.parent):
             # each edition in its own folder, so that the index of one never sees the other
-            out = staging if language == editions.DEFAULT else Path(tempfile.mkdtemp(
-                prefix=f".site-build-{language}-", dir=site_dir.parent))
-            if out != staging:
-                moves.append((out, staging / editions.prefix(language)))
-            config = load_config(str(edition_config(config_file, language)),
-                                 site_dir=str(out), strict=True)
-            plugin = config.plugins["reunify"]
-            plugin.prepared = render_edition(checked, language, site_url=config.site_url or "")
-            plugin.indexing = indexing
-            config.plugins.on_startup(command="build", dirty=False)
-            try:
-                build(config)
-            finally:
-                config.plugins.on_shutdown()
-            # this edition's pages and MkDocs' picture of them (full of cycles) go before the
-            # next edition is rendered: a national edition holds a quarter of a gigabyte
-            del config, plugin
-            gc.collect()
-            _return_freed_memory()
-        while indexing:
-            indexing.pop(0).wait()
+            outs[language] = staging if language == editions.DEFAULT else Path(
+                tempfile.mkdtemp(prefix=f".site-build-{language}-", dir=site_dir.parent))
+            if outs[language] != staging:
+                moves.append((outs[language], staging / editions.prefix(language)))
+        others = [language for language in outs if language != editions.DEFAULT]
+        if parallel is None:
+            parallel = _cpus() > 1 and hasattr(os, "fork")
+        if parallel and others:
+            child = _fork(lambda: [item for language in others for item in _build_edition(
+                checked, config_file, language, outs[language], scratch)])
+            pending = _build_edition(checked, config_file, editions.DEFAULT, staging, scratch)
+            forked, child = child, None
+            pending += _join(*forked)
+            for copies, site in pending:
+                indexing.append(copies.index(site))
+                indexing.pop().wait()
+        else:
+            for language in outs:
+                indexing += [copies.index(site) for copies, site in _build_edition(
+                    checked, config_file, language, outs[language], scratch)]
+                while len(indexing) > 1:  # one Pagefind at a time, beside the next edition
+                    indexing.pop(0).wait()
+            while indexing:
+                indexing.pop(0).wait()
         for out, target in moves:
             out.rename(target)
         previous = site_dir.with_name(f".site-previous-{os.getpid()}-{time.time_ns()}")
@@ -140,11 +223,17 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
         staging.rename(site_dir)
         _remove_in_background(previous)
     except BaseException:
+        if child is not None:
+            os.kill(child[0], signal.SIGKILL)
+            os.waitpid(child[0], 0)
+            os.close(child[1])
         for process in indexing:
             process.kill()
         for folder in [staging] + [out for out, _ in moves]:
             shutil.rmtree(folder, ignore_errors=True)
         raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def cmd_build(args) -> int:

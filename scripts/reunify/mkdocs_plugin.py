@@ -158,7 +158,10 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
     def __init__(self):
         super().__init__()
         self.prepared: Prepared | None = None  # set by `reunify build` to avoid a second load
-        self.indexing: list | None = None  # set by `reunify build`: search indexing to wait for
+        # set by `reunify build`: the list to hand each finished edition's search copies to
+        # (it starts Pagefind when memory allows), and the folder to write them in
+        self.indexing: list | None = None
+        self.scratch: Path | None = None
         self.html: dict[str, str] = {}
         self.meta: dict[str, dict] = {}
         self._metas: dict[int, tuple] = {}
@@ -277,6 +280,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         if not self.serving:
             self.html, self.meta, self._metas = {}, {}, {}
             self.grouped, self.groups = {}, {}
+        self.indexing, self.scratch = None, None  # `reunify build` sets them for each build
         if self.search_process is not None:
             try:
                 self.search_process.wait()
@@ -290,7 +294,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         if self.copies is not None:
             self.copies.discard()
         self.copies = None if self.serving and self.search_process is not None \
-            else SearchCopies()
+            else SearchCopies(self.scratch)
 
     def on_build_error(self, *, error) -> None:
         if self.copies is not None:
@@ -412,12 +416,12 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         copies, self.copies = self.copies, None
         if copies is None:
             return
+        if self.indexing is not None:  # `reunify build` indexes it
+            self.indexing.append((copies, Path(config.site_dir)))
+            return
         indexing = copies.index(Path(config.site_dir))
         if self.serving:  # in the background, while the editor works
             self.search_process = indexing
-            return
-        if self.indexing is not None:  # `reunify build` waits for it after the next edition
-            self.indexing.append(indexing)
             return
         try:
             indexing.wait()

@@ -91,7 +91,8 @@ RAM_DISK = Path("/dev/shm")
 RAM_DISK_ROOM = 1 << 30
 
 
-def _scratch() -> str | None:
+def scratch_folder() -> str | None:
+    """Where search copies go: the RAM disk if it has room, else None (the temporary folder)."""
     try:
         stats = os.statvfs(RAM_DISK)
     except OSError:
@@ -103,8 +104,11 @@ def _scratch() -> str | None:
 class SearchCopies:
     """The folder an edition's search copies are written to while MkDocs builds it."""
 
-    def __init__(self):
-        self.folder = Path(tempfile.mkdtemp(prefix="reunify-search-", dir=_scratch()))
+    def __init__(self, scratch: Path | None = None, *, folder: Path | None = None):
+        """A new folder in `scratch` (by default on the RAM disk, else in the temporary
+        folder), or the copies already in `folder`."""
+        self.folder = folder or Path(tempfile.mkdtemp(
+            prefix="reunify-search-", dir=scratch or scratch_folder()))
 
     def add(self, dest_uri: str, html: str) -> None:
         if not indexed(dest_uri):
@@ -115,7 +119,7 @@ class SearchCopies:
         try:
             self._write(dest_uri, copy)
         except OSError as exc:
-            if exc.errno != errno.ENOSPC or self.folder.parent != RAM_DISK:
+            if exc.errno != errno.ENOSPC or RAM_DISK not in self.folder.parents:
                 raise
             # the RAM disk filled up (others use it too): carry on on the disk
             moved = Path(tempfile.mkdtemp(prefix="reunify-search-"))
