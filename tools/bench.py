@@ -447,7 +447,8 @@ def main() -> int:
             ("our own stages as a share of the full build", f"{ours / t['full build']:.0%}"),
             ("live preview (`reunify serve`, English): start", f"{t['preview start']:.1f} s"),
             ("live preview: rebuild after saving one story", f"{t['preview save']:.1f} s"),
-            ("peak memory (the build and Pagefind together)", f"{peak / 1024 ** 3:.2f} GB"),
+            ("peak memory (the build, its child process, Pagefind and the search copies on the "
+             "RAM disk together; shared pages counted once)", f"{peak / 1024 ** 3:.2f} GB"),
             ("pages (HTML files)", f"{len(pages):,}"),
             ("size of site/", f"{folder_size(site) / 1024 ** 2:.0f} MB"),
             ("largest page", f"{largest.relative_to(site)}: "

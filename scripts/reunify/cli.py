@@ -85,7 +85,7 @@ def _remove_in_background(folder: Path) -> None:
 
 def _return_freed_memory() -> None:
     """Hand memory the build freed back to the system (glibc keeps freed blocks for reuse;
-    Pagefind, running beside the next edition, needs them more). Elsewhere, nothing."""
+    Pagefind and the next edition need them more). Elsewhere than glibc, nothing."""
     try:
         import ctypes
         ctypes.CDLL("libc.so.6").malloc_trim(0)
@@ -143,7 +143,7 @@ def _fork(work) -> tuple[int, int]:
         report = {"pending": [(str(copies.folder), str(site)) for copies, site in work()]}
         status = 0
     except BaseException as exc:  # reported to the parent, which stops the build
-        report = {"error": f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)}
+        report = {"error": str(exc) or type(exc).__name__}
     finally:
         try:
             with os.fdopen(write, "w", encoding="utf-8") as pipe:
