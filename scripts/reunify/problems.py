@@ -52,7 +52,16 @@ class Problems:
     root: Path | None = None
     items: list[Problem] = field(default_factory=list)
 
+    _names: dict = field(default_factory=dict, repr=False, compare=False)
+
     def _name(self, file: Path | str) -> str:
+        # one name per file, worked out once: a national hub has 13,000 warnings in one file
+        known = self._names.get(file)
+        if known is None:
+            known = self._names[file] = self._relative(file)
+        return known
+
+    def _relative(self, file: Path | str) -> str:
         path = Path(file)
         if self.root is not None:
             try:

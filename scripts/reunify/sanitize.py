@@ -48,13 +48,19 @@ def clean_html(html: str, *, images: bool = True) -> str:
                      strip_comments=True, attribute_filter=_local_images_only)
 
 
+@lru_cache(maxsize=1)
+def _converter() -> markdown.Markdown:
+    """One converter, reset before each text (setting one up costs more than most stories)."""
+    return markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS, output_format="html")
+
+
 @lru_cache(maxsize=4096)  # every edition shows an untranslated story's same English body
 def markdown_to_html(text: str, *, shift_headings: bool = True) -> str:
     """Render a story's or page's Markdown to sanitised HTML.
 
     The page has its own <h1> (the title), so a `#` heading in the text becomes an <h2>.
     """
-    html = markdown.markdown(text, extensions=_MARKDOWN_EXTENSIONS, output_format="html")
+    html = _converter().reset().convert(text)
     if shift_headings:
         html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
     return clean_html(html)

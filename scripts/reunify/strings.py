@@ -40,6 +40,8 @@ class Strings:
         except UnknownLocaleError:  # French, Vietnamese…: the language's own conventions
             self.locale = Locale(language)
         self.table = catalogue(language)
+        # the same dates, counts and amounts recur on thousands of pages: Babel formats each once
+        self._formatted: dict[tuple, str] = {}
 
     def __call__(self, key: str, count: int | None = None, **values) -> str:
         try:
@@ -56,19 +58,26 @@ class Strings:
     def has(self, key: str) -> bool:
         return key in self.table
 
+    def _once(self, kind: str, value, make) -> str:
+        key = (kind, type(value), value)
+        found = self._formatted.get(key)
+        if found is None:
+            found = self._formatted[key] = make()
+        return found
+
     def date(self, value: date, style: str = "long") -> str:
-        return format_date(value, style, locale=self.locale)
+        return self._once(style, value, lambda: format_date(value, style, locale=self.locale))
 
     def time(self, value: datetime) -> str:
         zone = get_timezone_name(value, "short", locale=self.locale)
         return f"{format_time(value, 'short', locale=self.locale)} {zone}"
 
     def number(self, value) -> str:
-        return format_decimal(value, locale=self.locale)
+        return self._once("number", value, lambda: format_decimal(value, locale=self.locale))
 
     def money(self, value) -> str:
-        return format_currency(value, "USD", locale=self.locale,
-                               format_type="standard").replace(".00", "")
+        return self._once("money", value, lambda: format_currency(
+            value, "USD", locale=self.locale, format_type="standard").replace(".00", ""))
 
 
 # Catalogue entries that read the same in a translation (units, symbols) are listed under this
