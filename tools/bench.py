@@ -355,8 +355,9 @@ def first_search_bytes(bundle: Path) -> int:
     chunks loads both: the measured figures are the ones to trust."""
     def gz(path: Path) -> int:
         return len(gzip.compress(path.read_bytes(), 6))
-    total = sum(gz(bundle / name) for name in ("pagefind.js", "pagefind-worker.js",
-                                               "pagefind-entry.json")
+    # (the search page tells Pagefind not to start its Web Worker: pagefind-worker.js is not
+    # fetched)
+    total = sum(gz(bundle / name) for name in ("pagefind.js", "pagefind-entry.json")
                 if (bundle / name).exists())
     total += max(p.stat().st_size for p in bundle.glob("wasm.*.pagefind"))
     total += sum(p.stat().st_size for p in bundle.glob("*.pf_meta"))
@@ -437,14 +438,18 @@ def main() -> int:
             ("synthetic content", ", ".join(f"{v:,} {k}" for k, v in counts.items())),
             ("editions built", ", ".join(result["editions"])
              + " (no Spanish text in the synthetic content: every Spanish page falls back to "
-               "the English, marked)"),
+               "the English, marked); with more than one processor the Spanish edition is "
+               "built in a child process beside the English"),
             ("generating it", f"{generated:.1f} s"),
             ("load and validate", f"{t['load and validate']:.1f} s"),
-            ("index and render pages (all editions)", f"{t['render pages']:.1f} s"),
+            ("index and render pages (all editions, one after the other)",
+             f"{t['render pages']:.1f} s"),
             ("exports (JSON, CSV, HSDS, feeds, calendars)", f"{t['exports']:.1f} s"),
-            ("MkDocs and Material (with the above handed in)", f"{t['mkdocs']:.1f} s"),
+            ("MkDocs, Material and Pagefind (the above handed in; editions side by side)",
+             f"{t['mkdocs']:.1f} s"),
             ("full build, `reunify build`", f"{t['full build']:.1f} s"),
-            ("our own stages as a share of the full build", f"{ours / t['full build']:.0%}"),
+            ("our own stages (the three above, summed over editions) as a share of the full "
+             "build", f"{ours / t['full build']:.0%}"),
             ("live preview (`reunify serve`, English): start", f"{t['preview start']:.1f} s"),
             ("live preview: rebuild after saving one story", f"{t['preview save']:.1f} s"),
             ("peak memory (the build, its child process, Pagefind and the search copies on the "

@@ -77,7 +77,8 @@ def _remove_in_background(folder: Path) -> None:
     and deleting them took longer than building some editions. The new site is already in
     place; a folder left by an interrupted deletion is removed by the next build."""
     if folder.exists():
-        subprocess.Popen([sys.executable, "-c", "import shutil, sys; "
+        # at the lowest priority: the processors are the next build's, if one follows
+        subprocess.Popen([sys.executable, "-c", "import os, shutil, sys; os.nice(19); "
                           "shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, start_new_session=True)

@@ -18,7 +18,10 @@
     if (!engine) {
       var root = new URL(d.root, location.href).pathname;
       engine = import(new URL(d.bundle + "pagefind.js", location.href).href).then(function (pf) {
-        return pf.options({ baseUrl: root }).then(function () { return pf.init(); })
+        // noWorker: search on the page itself rather than in a Web Worker, which would be one
+        // more download (12 KB) before the first result, on phones on slow connections
+        return pf.options({ baseUrl: root, noWorker: true })
+          .then(function () { return pf.init(); })
           .then(function () { return pf; });
       });
     }
