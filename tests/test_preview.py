@@ -102,3 +102,16 @@ def test_a_mistake_is_reported_and_the_last_good_preview_stays(project, preview)
     project.story("home.md", STORY.replace("A family home again", "Fixed"))
     preview.save()
     assert content(page(preview.site, "stories/home")).h1.get_text(strip=True) == "Fixed"
+
+
+def test_search_is_indexed_once_when_the_preview_starts(project, preview):
+    plugin = preview.started.plugins["reunify"]
+    indexing = plugin.search_process
+    assert indexing is not None
+    copies = indexing.copies
+    indexing.process.wait()  # Pagefind, in the background while the editor works
+    assert (preview.site / "pagefind" / "pagefind-entry.json").exists()
+    preview.save()  # the next save finds it done: its search copies are deleted
+    assert plugin.search_process is None and not copies.exists()
+    preview.save()  # and the preview does not index again
+    assert plugin.search_process is None

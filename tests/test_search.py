@@ -67,3 +67,33 @@ def test_only_record_pages_and_pages_one_folder_down_are_indexed():
     assert not indexed("stories/page/2/index.html")
     assert not indexed("resources/topics/visits/index.html")
     assert not indexed("news/partner/index.html/extra")
+
+
+def test_search_copies_move_to_the_disk_when_the_ram_disk_fills_up(tmp_path, monkeypatch):
+    import errno
+
+    from reunify import search_index
+
+    ram = tmp_path / "ram"
+    ram.mkdir()
+    monkeypatch.setattr(search_index, "RAM_DISK", ram)
+    page = ('<html lang="en"><head><title>T</title></head><body><div data-pagefind-body>'
+            '<h1>{}</h1></div><!--/data-pagefind-body--></body></html>')
+    copies = search_index.SearchCopies(ram)
+    copies.add("about/index.html", page.format("About"))
+    write, full = search_index.SearchCopies._write, [True]
+
+    def ram_disk_full_once(self, dest_uri, copy):
+        if full and ram in self.folder.parents:
+            full.clear()
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write(self, dest_uri, copy)
+
+    monkeypatch.setattr(search_index.SearchCopies, "_write", ram_disk_full_once)
+    copies.add("resources/guide/index.html", page.format("Guide"))
+    try:
+        assert ram not in copies.folder.parents and list(ram.iterdir()) == []
+        assert "About" in (copies.folder / "about/index.html").read_text()
+        assert "Guide" in (copies.folder / "resources/guide/index.html").read_text()
+    finally:
+        copies.discard()

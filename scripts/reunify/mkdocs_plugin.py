@@ -31,6 +31,7 @@ import functools
 import json
 import logging
 import os
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -170,7 +171,8 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         self.editions: list[dict] = []
         self.serving = False  # `reunify serve`: the live preview (see on_startup)
         self.preview: Preview | None = None
-        self.search_process = None  # the preview's search indexing (an Indexing)
+        self.search_process = None  # the preview's search indexing (an Indexing) until done
+        self.preview_indexed = False  # the preview has indexed (once, when it started)
         self.copies: SearchCopies | None = None  # this build's pages, as Pagefind reads them
         self.grouped: dict[str, tuple] = {}  # src_uri: group key (`_group_key`)
         self.groups: dict[tuple, _Group] = {}
@@ -266,7 +268,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         # (MkDocs ≥ 1.4), and with it the preview's memory of the previous build.
         self.serving = command == "serve"
         self.preview = None
-        self.search_process = None
+        self.search_process, self.preview_indexed = None, False
         if self.serving and dirty:
             # MkDocs warns that a dirty build may leave navigation stale; ours is fixed (section
             # fronts only) and the plugin says which pages changed, so the warning, which
@@ -282,19 +284,27 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             self.grouped, self.groups = {}, {}
         self.indexing, self.scratch = None, None  # `reunify build` sets them for each build
         if self.search_process is not None:
-            try:
-                self.search_process.wait()
-            except SearchIndexError as exc:
-                log.warning("%s", exc)
-            self.search_process = None
+            self._finish_preview_index()
 
     def on_pre_build(self, *, config) -> None:
-        # The preview indexes once, when it starts; search results show the content as it was
-        # then. Every other build indexes what it wrote.
+        # The preview indexes once, when it starts, in the background; search results show the
+        # content as it was then. Every other build indexes what it wrote.
         if self.copies is not None:
             self.copies.discard()
-        self.copies = None if self.serving and self.search_process is not None \
-            else SearchCopies(self.scratch)
+        if self.serving:
+            if self.search_process is not None and self.search_process.finished():
+                self._finish_preview_index()  # which deletes its copies
+            self.copies = None if self.preview_indexed else SearchCopies(
+                Path(tempfile.gettempdir()))  # the preview is not in a hurry: on the disk
+        else:
+            self.copies = SearchCopies(self.scratch)
+
+    def _finish_preview_index(self) -> None:
+        try:
+            self.search_process.wait()
+        except SearchIndexError as exc:
+            log.warning("%s", exc)
+        self.search_process = None
 
     def on_build_error(self, *, error) -> None:
         if self.copies is not None:
@@ -421,7 +431,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             return
         indexing = copies.index(Path(config.site_dir))
         if self.serving:  # in the background, while the editor works
-            self.search_process = indexing
+            self.search_process, self.preview_indexed = indexing, True
             return
         try:
             indexing.wait()

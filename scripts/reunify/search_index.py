@@ -8,8 +8,9 @@ and hand-written pages) are indexed; listings, which repeat the records, are not
 
 Pagefind reads a search copy of each page (`search_copy`): the page's `<html>` tag, its title
 and its `data-pagefind-body` element, without the theme's header, navigation and footer, which
-Pagefind would parse only to skip. The index is the one the whole pages give (a test compares
-them file by file) and Pagefind takes half the time (national size: 10 s → 5 s an edition).
+Pagefind would parse only to skip. Each page is indexed as from the whole page (tests compare
+every page's fragment byte for byte, and search results in a browser), and Pagefind takes half
+the time (national size: 10 s → 5 s an edition).
 """
 from __future__ import annotations
 
@@ -69,8 +70,13 @@ class Indexing:
              "--output-path", str(site / BUNDLE), "--silent"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
+    def finished(self) -> bool:
+        return self.process.poll() is not None
+
     def wait(self) -> None:
         """Wait for the index; raise SearchIndexError if it could not be built."""
+        if self.process.stdout is None or self.process.stdout.closed:  # waited for already
+            return
         out, err = self.process.communicate()
         shutil.rmtree(self.copies, ignore_errors=True)
         if self.process.returncode:
@@ -79,7 +85,8 @@ class Indexing:
 
     def kill(self) -> None:
         self.process.kill()
-        self.process.communicate()
+        if self.process.stdout is not None and not self.process.stdout.closed:
+            self.process.communicate()
         shutil.rmtree(self.copies, ignore_errors=True)
 
 
