@@ -97,3 +97,26 @@ def test_search_copies_move_to_the_disk_when_the_ram_disk_fills_up(tmp_path, mon
         assert "Guide" in (copies.folder / "resources/guide/index.html").read_text()
     finally:
         copies.discard()
+
+
+@pytest.mark.parametrize("parallel", [True, False], ids=["side by side", "in turn"])
+def test_a_failed_search_index_keeps_the_previous_site(project, tmp_path, monkeypatch, parallel):
+    from conftest import TODAY
+    from reunify import search_index
+    from reunify.cli import build_site
+    from reunify.search_index import SearchIndexError
+    from test_editions import _spanish_project
+
+    _spanish_project(project)
+    config = project.root / "mkdocs.yml"
+    site = tmp_path / "site"
+    build_site(project.root, site, config, TODAY, parallel=parallel)
+    before = _files(site)
+    assert {"pagefind/pagefind-entry.json", "es/pagefind/pagefind-entry.json"} <= set(before)
+    monkeypatch.setattr(search_index, "PAGEFIND", [sys.executable, "-c",
+                                                   "import sys; sys.exit('disk full')"])
+    project.story("home.md")
+    with pytest.raises(SearchIndexError, match="disk full"):
+        build_site(project.root, site, config, TODAY, parallel=parallel)
+    assert _files(site) == before
+    assert not list(tmp_path.glob(".site-build-*"))

@@ -165,6 +165,12 @@ def _join(pid: int, pipe: int) -> list:
     return [(SearchCopies(folder=Path(copies)), Path(site)) for copies, site in report["pending"]]
 
 
+def _finish_first(indexing: list) -> None:
+    """Wait for the first Pagefind run; it stays listed (to be stopped) until it has ended."""
+    indexing[0].wait()
+    indexing.pop(0)
+
+
 def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: bool = False,
                verbose: bool = False, parallel: bool | None = None) -> None:
     """Build every edition into a temporary folder (English at its root, each other language in
@@ -207,15 +213,15 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
             pending += _join(*forked)
             for copies, site in pending:
                 indexing.append(copies.index(site))
-                indexing.pop().wait()
+                _finish_first(indexing)
         else:
             for language in outs:
                 indexing += [copies.index(site) for copies, site in _build_edition(
                     checked, config_file, language, outs[language], scratch)]
                 while len(indexing) > 1:  # one Pagefind at a time, beside the next edition
-                    indexing.pop(0).wait()
+                    _finish_first(indexing)
             while indexing:
-                indexing.pop(0).wait()
+                _finish_first(indexing)
         for out, target in moves:
             out.rename(target)
         previous = site_dir.with_name(f".site-previous-{os.getpid()}-{time.time_ns()}")

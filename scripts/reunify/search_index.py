@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 BUNDLE = "pagefind"
+PAGEFIND = [sys.executable, "-m", "pagefind"]  # the binary inside Pagefind's PyPI wheel
 BODY = "<div data-pagefind-body>"
 BODY_END = "<!--/data-pagefind-body-->"  # written by the theme override after the body's </div>
 
@@ -66,8 +67,7 @@ class Indexing:
     def __init__(self, copies: Path, site: Path):
         self.copies = copies
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pagefind", "--site", str(copies),
-             "--output-path", str(site / BUNDLE), "--silent"],
+            [*PAGEFIND, "--site", str(copies), "--output-path", str(site / BUNDLE), "--silent"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def finished(self) -> bool:
