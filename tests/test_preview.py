@@ -115,3 +115,46 @@ def test_search_is_indexed_once_when_the_preview_starts(project, preview):
     assert plugin.search_process is None and not copies.exists()
     preview.save()  # and the preview does not index again
     assert plugin.search_process is None
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_after_a_story_is_saved_the_preview_is_what_a_full_build_makes(tmp_path, language):
+    """The preview re-renders only the pages it knows show stories (`render.Subset`); if a page
+    or file that shows stories were missing from that list, it would stay stale. After a story
+    changes title, date, state, themes and partner, every page and file of the preview must be
+    what a fresh, full render makes."""
+    import shutil
+    from datetime import date
+
+    from reunify.preview import Preview as Memory
+
+    from conftest import REPO
+
+    root = tmp_path / "hub"
+    root.mkdir()
+    for name in ("resources.yaml", "mkdocs.yml", "mkdocs.es.yml", "partner-news.json"):
+        if (REPO / name).exists():
+            shutil.copy2(REPO / name, root / name)
+    for name in ("stories", "site_src", "archive"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, root / name)
+    today = date(2026, 11, 22)
+    preview = Memory(root, language)
+    preview.update(today)
+    story = root / "stories/overnight-visits-then-home.md"
+    text = story.read_text(encoding="utf-8")
+    for old, new in (('title: "Overnight visits, then home', 'title: "Nights at home first'),
+                     ("date: 2026-06-17", "date: 2026-06-02"), ("state: NE", "state: AL"),
+                     ("themes: [visits, partnership]", "themes: [recovery]"),
+                     ("organization: nebraska-childrens-home-society",
+                      "organization: childrens-aid-society-alabama")):
+        assert old in text
+        text = text.replace(old, new)
+    story.write_text(text, encoding="utf-8")
+    saved = preview.update(today)
+    assert not saved.full
+    fresh = Memory(root, language).update(today)
+    ours = {p.src_uri: p for p in saved.pages} | {a.path: a for a in saved.assets}
+    theirs = {p.src_uri: p for p in fresh.pages} | {a.path: a for a in fresh.assets}
+    assert sorted(ours) == sorted(theirs)
+    assert sorted(uri for uri in ours if ours[uri] != theirs[uri]) == []
