@@ -408,7 +408,7 @@ def test_a_third_language_as_readme_describes_it(project, tmp_path, locales):
     assert (site / "fr/pagefind/pagefind-entry.json").exists()
 
 
-def test_editions_built_side_by_side_are_the_editions_built_in_turn(tmp_path):
+def test_editions_built_side_by_side_are_the_editions_built_in_turn(tmp_path, monkeypatch):
     """The Spanish edition built in a child process while English is built gives the same
     files, byte for byte (search index included), as building one after the other; no search
     copies are left on the RAM disk or in the temporary folder."""
@@ -419,6 +419,11 @@ def test_editions_built_side_by_side_are_the_editions_built_in_turn(tmp_path):
                                       tempfile.gettempdir()}
                 for p in Path(folder).glob("reunify-*")}
 
+    from reunify import cli
+
+    forks = []
+    fork = cli._fork
+    monkeypatch.setattr(cli, "_fork", lambda work: forks.append(work) or fork(work))
     before = leftovers()
     built = {}
     for parallel in (True, False):
@@ -426,6 +431,7 @@ def test_editions_built_side_by_side_are_the_editions_built_in_turn(tmp_path):
         build_site(REPO, site, REPO / "mkdocs.yml", TODAY, parallel=parallel)
         built[parallel] = {p.relative_to(site).as_posix(): p.read_bytes()
                            for p in sorted(site.rglob("*")) if p.is_file()}
+    assert len(forks) == 1  # the side-by-side build did use a child process
     assert len(built[True]) > 200 and "es/pagefind/pagefind-entry.json" in built[True]
     assert sorted(built[True]) == sorted(built[False])
     assert [name for name in built[True] if built[True][name] != built[False][name]] == []

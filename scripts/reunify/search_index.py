@@ -66,6 +66,7 @@ class Indexing:
 
     def __init__(self, copies: Path, site: Path):
         self.copies = copies
+        self.ended = False
         self.process = subprocess.Popen(
             [*PAGEFIND, "--site", str(copies), "--output-path", str(site / BUNDLE), "--silent"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -75,9 +76,10 @@ class Indexing:
 
     def wait(self) -> None:
         """Wait for the index; raise SearchIndexError if it could not be built."""
-        if self.process.stdout is None or self.process.stdout.closed:  # waited for already
+        if self.ended:
             return
         out, err = self.process.communicate()
+        self.ended = True
         shutil.rmtree(self.copies, ignore_errors=True)
         if self.process.returncode:
             raise SearchIndexError("the search index could not be built:\n"
@@ -85,8 +87,9 @@ class Indexing:
 
     def kill(self) -> None:
         self.process.kill()
-        if self.process.stdout is not None and not self.process.stdout.closed:
+        if not self.ended:
             self.process.communicate()
+            self.ended = True
         shutil.rmtree(self.copies, ignore_errors=True)
 
 
