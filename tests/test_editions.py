@@ -409,9 +409,10 @@ def test_a_third_language_as_readme_describes_it(project, tmp_path, locales):
 
 
 def test_editions_built_side_by_side_are_the_editions_built_in_turn(tmp_path, monkeypatch):
-    """The Spanish edition built in a child process while English is built gives the same
-    files, byte for byte (search index included), as building one after the other; no search
-    copies are left on the RAM disk or in the temporary folder."""
+    """The editions built side by side (a child process loads the content and builds English,
+    its own child builds Spanish, then both are indexed at once) give the same files, byte for
+    byte (search index included), as building one after the other; no search copies are left
+    on the RAM disk or in the temporary folder."""
     from reunify.search_index import scratch_folder
 
     def leftovers():
@@ -431,8 +432,79 @@ def test_editions_built_side_by_side_are_the_editions_built_in_turn(tmp_path, mo
         build_site(REPO, site, REPO / "mkdocs.yml", TODAY, parallel=parallel)
         built[parallel] = {p.relative_to(site).as_posix(): p.read_bytes()
                            for p in sorted(site.rglob("*")) if p.is_file()}
-    assert len(forks) == 1  # the side-by-side build did use a child process
+    assert len(forks) == 1  # the side-by-side build did use a child process (which forked again)
     assert len(built[True]) > 200 and "es/pagefind/pagefind-entry.json" in built[True]
     assert sorted(built[True]) == sorted(built[False])
     assert [name for name in built[True] if built[True][name] != built[False][name]] == []
     assert leftovers() <= before
+
+
+@pytest.mark.parametrize("parallel", [True, False], ids=["side by side", "in turn"])
+def test_content_errors_are_reported_whole_when_the_editions_are_built_side_by_side(
+        project, tmp_path, capfd, parallel):
+    """The content is checked in a child process when the editions are built side by side:
+    every problem still reaches the editor, as in a build in turn, and the site stays."""
+    _spanish_project(project)
+    project.story("home.md")
+    site = tmp_path / "site"
+    config = project.root / "mkdocs.yml"
+    build_site(project.root, site, config, TODAY, parallel=parallel)
+    before = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    project.story("away.md", "---\ntitle: Away\n---\nNo date, no consent.\n")
+    assert main(["build", "--root", str(project.root), "--site-dir", str(site),
+                 "--today", "2026-11-22"]) == 1
+    err = capfd.readouterr().err
+    assert "stories/away.md" in err and "consent" in err
+    assert "The site was not built; the previous site/ is unchanged." in err
+    assert err.count("stories/away.md") == len(re.findall(r"^stories/away\.md", err, re.M))
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before
+    from reunify.problems import ContentError
+    with pytest.raises(ContentError) as raised:
+        build_site(project.root, site, config, TODAY, parallel=parallel)
+    assert {p.file for p in raised.value.problems.errors} == {"stories/away.md"}
+
+
+def test_an_interrupted_side_by_side_build_stops_every_process(project, tmp_path, monkeypatch):
+    """Ctrl-C while the editions are being built side by side: the child processes (the one
+    building English and the one it started for Spanish) are stopped, nothing is left."""
+    import os
+    import signal
+    import time
+
+    from reunify import cli
+
+    _spanish_project(project)
+    project.story("home.md")
+    site = tmp_path / "site"
+    config = project.root / "mkdocs.yml"
+    build_site(project.root, site, config, TODAY, parallel=True)
+    before = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    started = tmp_path / "started"
+    build_edition = cli._build_edition
+
+    def slow(checked, config_file, language, *args):
+        with open(started, "a") as record:
+            record.write(f"{os.getpid()}\n")
+        time.sleep(60)
+        return build_edition(checked, config_file, language, *args)
+
+    monkeypatch.setattr(cli, "_build_edition", slow)
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 3)
+        with pytest.raises(KeyboardInterrupt):
+            build_site(project.root, site, config, TODAY, parallel=True)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    pids = [int(line) for line in started.read_text().split()]
+    assert len(pids) == 2 and os.getpid() not in pids  # English and Spanish, each in a child
+    for pid in pids:  # ended (a process whose parent has ended may linger as a zombie)
+        status = Path(f"/proc/{pid}/status")
+        assert not status.exists() or "\nState:\tZ" in status.read_text(), pid
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before
+    assert not list(tmp_path.glob(".site-build-*"))

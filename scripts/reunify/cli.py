@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import logging
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -30,7 +30,7 @@ from . import editions
 from .mkdocs_plugin import build_date
 from .pipeline import check, load_checked, render_edition
 from .problems import ContentError
-from .search_index import SearchCopies, scratch_folder
+from .search_index import scratch_folder
 from .validate import report_stale
 
 
@@ -130,39 +130,90 @@ def _build_edition(checked, config_file: Path, language: str, out: Path, scratch
     return pending
 
 
-def _fork(work) -> tuple[int, int]:
-    """Run `work()` in a child process that shares the loaded content (copy-on-write); it
-    reports the search copies it left, or its error, through a pipe. Returns (pid, pipe)."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid:
+class _Child:
+    """`work()` running in a forked process that shares what this one has loaded
+    (copy-on-write), in its own process group so that it can be stopped with every process it
+    starts. It reports what `work()` returned, or the exception it raised, through a pipe."""
+
+    inside = False  # whether this process is itself such a child
+
+    def __init__(self, work):
+        read, write = os.pipe()
+        sys.stdout.flush()  # or the child would print again what is still in the buffers
+        sys.stderr.flush()
+        # a child of the build leads a process group; the children it starts join it
+        leader = not _Child.inside
+        pid = os.fork()
+        if pid == 0:
+            os.close(read)
+            _Child.inside = True
+            self._run(work, write, leader)
         os.close(write)
-        return pid, read
-    status, report = 1, {"error": "stopped"}
-    try:
-        os.close(read)
-        report = {"pending": [(str(copies.folder), str(site)) for copies, site in work()]}
-        status = 0
-    except BaseException as exc:  # reported to the parent, which stops the build
-        report = {"error": str(exc) or type(exc).__name__}
-    finally:
+        if leader:
+            try:
+                os.setpgid(pid, pid)  # the child does the same: whichever runs first
+            except OSError:
+                pass  # the child has already done it (or has already ended)
+        self.pid, self.pipe, self.ended, self.leader = pid, read, False, leader
+
+    @staticmethod
+    def _run(work, write: int, leader: bool) -> None:
+        status, report = 1, pickle.dumps({"error": EditionError("stopped")})
         try:
-            with os.fdopen(write, "w", encoding="utf-8") as pipe:
-                json.dump(report, pipe)
-            sys.stdout.flush()
-            sys.stderr.flush()
+            if leader:
+                os.setpgid(0, 0)
+            report = pickle.dumps({"result": work()})
+            status = 0
+        except BaseException as exc:  # reported to the parent, which stops the build
+            try:
+                report = pickle.dumps({"error": exc})
+            except Exception:
+                report = pickle.dumps({"error": EditionError(str(exc) or type(exc).__name__)})
         finally:
-            os._exit(status)  # never the parent's clean-up, atexit or test runner
+            try:
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(report)
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(status)  # never the parent's clean-up, atexit or test runner
+
+    def join(self):
+        """What `work()` returned; its exception is raised here."""
+        try:
+            with os.fdopen(self.pipe, "rb") as reader:
+                data = reader.read()
+            _, status = os.waitpid(self.pid, 0)
+        except BaseException:
+            self.kill()
+            raise
+        self.ended = True
+        report = pickle.loads(data) if data else \
+            {"error": EditionError(f"stopped with status {status}")}
+        if "error" in report:
+            raise report["error"]
+        return report["result"]
+
+    def kill(self) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        try:
+            if self.leader:
+                os.killpg(self.pid, signal.SIGKILL)  # the child and every process it started
+            else:
+                os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+        try:
+            os.close(self.pipe)
+        except OSError:
+            pass  # closed by an interrupted join
 
 
-def _join(pid: int, pipe: int) -> list:
-    with os.fdopen(pipe, encoding="utf-8") as reader:
-        text = reader.read()
-    _, status = os.waitpid(pid, 0)
-    report = json.loads(text) if text else {"error": f"stopped with status {status}"}
-    if "error" in report:
-        raise EditionError(report["error"])
-    return [(SearchCopies(folder=Path(copies)), Path(site)) for copies, site in report["pending"]]
+def _fork(work) -> _Child:
+    return _Child(work)
 
 
 def _finish_first(indexing: list) -> None:
@@ -171,15 +222,35 @@ def _finish_first(indexing: list) -> None:
     indexing.pop(0)
 
 
+def _build_side_by_side(root: Path, today, strict: bool, config_file: Path, outs: dict,
+                        scratch: Path) -> list:
+    """Load and check the content, then build English here while a child process builds the
+    other editions; return every edition's search copies, not yet indexed. Runs in a child of
+    `build_site`, so that the content and the pages are gone before Pagefind runs."""
+    checked = load_checked(root, today, strict=strict)
+    report_warnings(checked.problems)
+    gc.freeze()  # the content lives to the end: the garbage collector need not walk it
+    others = [language for language in outs if language != editions.DEFAULT]
+    child = _fork(lambda: [item for language in others for item in _build_edition(
+        checked, config_file, language, outs[language], scratch)])
+    try:
+        pending = _build_edition(checked, config_file, editions.DEFAULT,
+                                 outs[editions.DEFAULT], scratch)
+        return pending + child.join()
+    finally:
+        child.kill()
+
+
 def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: bool = False,
                verbose: bool = False, parallel: bool | None = None) -> None:
     """Build every edition into a temporary folder (English at its root, each other language in
     its own subfolder) and swap it in only if every step of every edition succeeded.
 
-    With more than one processor (or `parallel=True`), the other editions are built in a
-    child process while this one builds English: the content is loaded and checked once and
-    shared. Pagefind then indexes the editions one after the other (each takes a few hundred
-    megabytes at national size). With one processor, Pagefind indexes an edition while the
+    With more than one processor (or `parallel=True`) and more than one edition, a child
+    process loads the content and builds English while its own child builds the other
+    editions (the content is loaded and checked once, and shared); when both have ended,
+    Pagefind indexes every edition at once, in the memory they have given back. With one
+    processor, everything happens in this process, and Pagefind indexes an edition while the
     next one is built."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _mkdocs_logging(verbose)
@@ -192,9 +263,6 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
     moves = []  # (folder an edition was built in, where it goes in the staging folder)
     child = None
     try:
-        checked = load_checked(root, today, strict=strict)
-        report_warnings(checked.problems)
-        gc.freeze()  # the content lives to the end: the garbage collector need not walk it
         outs = {}
         for language in editions.languages(config_file.parent):
             # each edition in its own folder, so that the index of one never sees the other
@@ -202,26 +270,23 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
                 tempfile.mkdtemp(prefix=f".site-build-{language}-", dir=site_dir.parent))
             if outs[language] != staging:
                 moves.append((outs[language], staging / editions.prefix(language)))
-        others = [language for language in outs if language != editions.DEFAULT]
         if parallel is None:
             parallel = _cpus() > 1 and hasattr(os, "fork")
-        if parallel and others:
-            child = _fork(lambda: [item for language in others for item in _build_edition(
-                checked, config_file, language, outs[language], scratch)])
-            pending = _build_edition(checked, config_file, editions.DEFAULT, staging, scratch)
-            forked, child = child, None
-            pending += _join(*forked)
-            for copies, site in pending:
-                indexing.append(copies.index(site))
-                _finish_first(indexing)
+        if parallel and len(outs) > 1:
+            child = _fork(lambda: _build_side_by_side(root, today, strict, config_file, outs,
+                                                      scratch))
+            indexing += [copies.index(site) for copies, site in child.join()]
         else:
+            checked = load_checked(root, today, strict=strict)
+            report_warnings(checked.problems)
+            gc.freeze()  # the content lives to the end: the garbage collector need not walk it
             for language in outs:
                 indexing += [copies.index(site) for copies, site in _build_edition(
                     checked, config_file, language, outs[language], scratch)]
                 while len(indexing) > 1:  # one Pagefind at a time, beside the next edition
                     _finish_first(indexing)
-            while indexing:
-                _finish_first(indexing)
+        while indexing:
+            _finish_first(indexing)
         for out, target in moves:
             out.rename(target)
         previous = site_dir.with_name(f".site-previous-{os.getpid()}-{time.time_ns()}")
@@ -231,9 +296,7 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
         _remove_in_background(previous)
     except BaseException:
         if child is not None:
-            os.kill(child[0], signal.SIGKILL)
-            os.waitpid(child[0], 0)
-            os.close(child[1])
+            child.kill()
         for process in indexing:
             process.kill()
         for folder in [staging] + [out for out, _ in moves]:

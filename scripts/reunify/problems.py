@@ -116,3 +116,6 @@ class ContentError(Exception):
     def __init__(self, problems: Problems):
         self.problems = problems
         super().__init__(problems.report())
+
+    def __reduce__(self):  # passed, problems and all, from a child process that builds
+        return (ContentError, (self.problems,))
