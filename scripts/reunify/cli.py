@@ -229,7 +229,6 @@ def _build_side_by_side(root: Path, today, strict: bool, config_file: Path, outs
     `build_site`, so that the content and the pages are gone before Pagefind runs."""
     checked = load_checked(root, today, strict=strict)
     report_warnings(checked.problems)
-    gc.freeze()  # the content lives to the end: the garbage collector need not walk it
     others = [language for language in outs if language != editions.DEFAULT]
     child = _fork(lambda: [item for language in others for item in _build_edition(
         checked, config_file, language, outs[language], scratch)])
@@ -279,7 +278,6 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
         else:
             checked = load_checked(root, today, strict=strict)
             report_warnings(checked.problems)
-            gc.freeze()  # the content lives to the end: the garbage collector need not walk it
             for language in outs:
                 indexing += [copies.index(site) for copies, site in _build_edition(
                     checked, config_file, language, outs[language], scratch)]

@@ -6,6 +6,8 @@ then every translation) is indexed and rendered from it in its own language.
 """
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -52,11 +54,30 @@ def read_intros(root: Path, problems: Problems) -> dict[str, str]:
     return found
 
 
+@contextmanager
+def long_lived():
+    """Build the content, which lives as long as the process, with Python's cyclic garbage
+    collector paused, then set it aside (`gc.freeze`) so that no collection walks it again.
+    A national hub is over a million objects: collections triggered while they were being
+    made took 2.4 s of a 5.2 s load. (Python's documentation recommends the same before a
+    fork, which the build then does: the children's collections leave the shared pages
+    alone.)"""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check(root: Path, today: date, *, strict: bool = False) -> tuple[Problems, load.Content]:
     """Stages 1 and 2: read and validate everything, collecting every problem."""
     problems = Problems(root=root)
-    content = load.load(root, problems)
-    validate.check(content, today, problems, strict=strict)
+    with long_lived():
+        content = load.load(root, problems)
+        validate.check(content, today, problems, strict=strict)
     return problems, content
 
 

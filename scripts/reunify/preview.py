@@ -11,14 +11,13 @@ Plain Python: nothing here knows about MkDocs.
 from __future__ import annotations
 
 import dataclasses
-import gc
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from . import editions, load, validate
 from .output import Asset, Page
-from .pipeline import Checked, read_intros, render_edition
+from .pipeline import Checked, long_lived, read_intros, render_edition
 from .problems import ContentError, Problems
 from .render import Subset
 
@@ -69,11 +68,11 @@ class Preview:
         key = (_fingerprint(self._records_files()), today)
         full = key != self._records_key
         if full:
-            records = load.load_records(self.root, problems)
-            record_problems = list(problems.items)
             # Hundreds of thousands of long-lived records: the garbage collector need not
             # walk them again on every save (it cost seconds per rebuild at national size).
-            gc.freeze()
+            with long_lived():
+                records = load.load_records(self.root, problems)
+            record_problems = list(problems.items)
         else:
             records, record_problems = self._records, self._record_problems
             problems.items.extend(record_problems)
