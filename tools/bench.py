@@ -438,8 +438,9 @@ def main() -> int:
             ("synthetic content", ", ".join(f"{v:,} {k}" for k, v in counts.items())),
             ("editions built", ", ".join(result["editions"])
              + " (no Spanish text in the synthetic content: every Spanish page falls back to "
-               "the English, marked); with more than one processor the Spanish edition is "
-               "built in a child process beside the English"),
+               "the English, marked); with more than one processor a child process loads "
+               "the content and builds English while its own child builds Spanish, then "
+               "Pagefind indexes both at once"),
             ("generating it", f"{generated:.1f} s"),
             ("load and validate", f"{t['load and validate']:.1f} s"),
             ("index and render pages (all editions, one after the other)",
@@ -452,8 +453,8 @@ def main() -> int:
              "build", f"{ours / t['full build']:.0%}"),
             ("live preview (`reunify serve`, English): start", f"{t['preview start']:.1f} s"),
             ("live preview: rebuild after saving one story", f"{t['preview save']:.1f} s"),
-            ("peak memory (the build, its child process, Pagefind and the search copies on the "
-             "RAM disk together; shared pages counted once)", f"{peak / 1024 ** 3:.2f} GB"),
+            ("peak memory (the build, its child processes, the Pagefinds and the search copies "
+             "on the RAM disk together; shared pages counted once)", f"{peak / 1024 ** 3:.2f} GB"),
             ("pages (HTML files)", f"{len(pages):,}"),
             ("size of site/", f"{folder_size(site) / 1024 ** 2:.0f} MB"),
             ("largest page", f"{largest.relative_to(site)}: "
