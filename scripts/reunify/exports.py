@@ -11,6 +11,7 @@ import io
 import json
 import uuid
 from datetime import datetime, time, timezone
+from functools import lru_cache
 
 from . import geography
 from .index import Site, event_end, event_start
@@ -30,8 +31,14 @@ DATA_FILES = [
 ]
 
 
-def _json(value) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def _json(rows: list[dict]) -> bytes:
+    """A JSON list with one record per line: easy to read and to compare between builds, and
+    written by Python's fast encoder (indented output takes the slow one: 0.2 s a file at
+    national size)."""
+    if not rows:
+        return b"[]\n"
+    lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+    return f"[\n{lines}\n]\n".encode("utf-8")
 
 
 def _record(record, page: str) -> dict:
@@ -113,9 +120,14 @@ def _area(state: str) -> str:
     return "United States" if state == geography.NATIONAL else geography.STATES[state]
 
 
-def hsds_services(site: Site, permalink) -> list[dict]:
+@lru_cache(maxsize=None)
+def _language_name(code: str) -> str:
     from babel import Locale
 
+    return Locale.parse(code).get_display_name("en")
+
+
+def hsds_services(site: Site, permalink) -> list[dict]:
     rows = []
     for resource in site.resources:
         service_uuid = hsds_id("service", resource.id)
@@ -130,7 +142,7 @@ def hsds_services(site: Site, permalink) -> list[dict]:
             "last_modified": verified.isoformat().replace("+00:00", "Z"),
             "languages": [{"id": hsds_id("language", f"{resource.id}/{code}"),
                            "service_id": service_uuid, "code": code,
-                           "name": Locale.parse(code).get_display_name("en")}
+                           "name": _language_name(code)}
                           for code in resource.languages],
             "service_areas": [{"id": hsds_id("service_area", f"{resource.id}/{state}"),
                                "service_id": service_uuid, "name": _area(state),
