@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reunify.search_index import BUNDLE, INDEXED, indexed, search_copy
+from reunify.search_index import BUNDLE, INDEXED, OPTIONS, indexed, plain_quotes, search_copy
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -18,14 +18,17 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def whole_page_index(site: Path, edition: str, folder: Path) -> Path:
-    """The index Pagefind makes from an edition's finished pages (as `reunify build` once did),
-    in `folder`/pagefind beside a copy of the edition."""
+    """The index Pagefind makes from an edition's finished pages (as `reunify build` once did,
+    with the same options and plain quotes), in `folder`/pagefind beside a copy of the
+    edition."""
     built = site / edition if edition else site
     alone = folder / "edition"
     shutil.copytree(built, alone, ignore=lambda parent, names: [
         n for n in names if Path(parent) == built and n in (BUNDLE, "es")])
+    for page in alone.rglob("*.html"):
+        page.write_text(plain_quotes(page.read_text(encoding="utf-8")), encoding="utf-8")
     subprocess.run([sys.executable, "-m", "pagefind", "--site", str(alone), "--glob", INDEXED,
-                    "--output-subdir", BUNDLE, "--silent"], check=True)
+                    "--output-subdir", BUNDLE, *OPTIONS, "--silent"], check=True)
     return alone
 
 
@@ -57,6 +60,61 @@ def test_a_search_copy_keeps_what_pagefind_reads_and_nothing_else():
     for left_out in ("Menú", "Pie", "x.css"):
         assert left_out not in copy
     assert search_copy(page.replace("<div data-pagefind-body>", "<div>")) is None
+
+
+def _index_words(bundle: Path) -> set[str]:
+    """Every word in a Pagefind index (its chunks are gzipped CBOR: the words are its text
+    strings of letters)."""
+    import gzip
+    import re
+
+    words = set()
+    for chunk in (bundle / "index").iterdir():
+        data = gzip.decompress(chunk.read_bytes())
+        # a CBOR text string of 1 to 23 bytes: a header byte 0x61-0x77, then UTF-8
+        for match in re.finditer(rb"([\x61-\x77])", data):
+            size = match.group(1)[0] - 0x60
+            text = data[match.end(): match.end() + size]
+            try:
+                word = text.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if word and all(c.isalnum() or c in "’‘“”¶'" for c in word):
+                words.add(word)
+    return words
+
+
+def test_typographic_quotes_and_heading_links_are_not_indexed_as_words(tmp_path):
+    """A page says “Nationwide” and the family’s home (as Markdown's smarty writes them), and a
+    hand-written page has MkDocs' ¶ heading links: the index holds the plain words only, and a
+    search still finds them (the stem of family’s is the stem of families)."""
+    from reunify.search_index import SearchCopies
+
+    page = ('<html lang="en"><head><title>{title}</title></head><body><div data-pagefind-body>'
+            '{body}</div><!--/data-pagefind-body--></body></html>')
+    copies = SearchCopies(tmp_path)
+    copies.add("stories/home/index.html", page.format(
+        title="Home", body="<h1>Home</h1><p>The family’s home, “nationwide” <a title="
+                           "'a “quoted” title'>help</a>.</p>"))
+    copies.add("about/index.html", page.format(
+        title="About", body='<h2 id="support">Support<a class="headerlink" href="#support" '
+                            'title="Permanent link">¶</a></h2><p>Families.</p>'))
+    site = tmp_path / "site"
+    copies.index(site).wait()
+    words = _index_words(site / BUNDLE)
+    assert {"famili", "home", "nationwid", "support"} <= words
+    assert not {w for w in words if any(c in w for c in "’‘“”¶")}, words
+    contents = {fragment(f)["content"] for f in (site / BUNDLE / "fragment").iterdir()}
+    assert any(text.startswith("Home. The family's home, \"nationwide\" help.")
+               for text in contents), contents
+
+
+def fragment(path: Path) -> dict:
+    """A result as Pagefind stores it: gzipped, a signature, then JSON."""
+    import gzip
+    import json
+
+    return json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
 
 
 def test_only_record_pages_and_pages_one_folder_down_are_indexed():

@@ -8,9 +8,10 @@ and hand-written pages) are indexed; listings, which repeat the records, are not
 
 Pagefind reads a search copy of each page (`search_copy`): the page's `<html>` tag, its title
 and its `data-pagefind-body` element, without the theme's header, navigation and footer, which
-Pagefind would parse only to skip. Each page is indexed as from the whole page (tests compare
-every page's fragment byte for byte, and search results in a browser), and Pagefind takes half
-the time (national size: 10 s → 5 s an edition).
+Pagefind would parse only to skip, with plain quotes for typographic ones (below). Each page is
+indexed as from the whole page with plain quotes (tests compare every page's fragment byte for
+byte, and search results in a browser), and Pagefind takes half the time (national size:
+10 s → 5 s an edition).
 """
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ from pathlib import Path
 
 BUNDLE = "pagefind"
 PAGEFIND = [sys.executable, "-m", "pagefind"]  # the binary inside Pagefind's PyPI wheel
+# The "¶" links MkDocs puts after the headings of hand-written pages would be indexed as part of
+# the heading's last word ("help¶").
+OPTIONS = ["--exclude-selectors", ".headerlink"]
 BODY = "<div data-pagefind-body>"
 BODY_END = "<!--/data-pagefind-body-->"  # written by the theme override after the body's </div>
 
@@ -46,6 +50,19 @@ def indexed(dest_uri: str) -> bool:
         len(parts) == 2 or (len(parts) == 3 and parts[0] in SECTIONS))
 
 
+# Pagefind indexes a word next to a typographic quote (Markdown's "smarty" makes them) twice:
+# as the word, and as itself with the quote ("family’", "“nationwide”"). The second is of no use
+# to a searcher and makes the index bigger: at national size a search for "family" fetched a
+# second index chunk for it. Search copies have plain quotes instead, written as character
+# references so that they are safe inside attribute values too (results show plain quotes).
+_PLAIN_QUOTES = str.maketrans({"\u2018": "&#39;", "\u2019": "&#39;",
+                               "\u201c": "&quot;", "\u201d": "&quot;"})
+
+
+def plain_quotes(html: str) -> str:
+    return html.translate(_PLAIN_QUOTES)
+
+
 def search_copy(html: str) -> str | None:
     """What Pagefind needs of a finished page, or None if nothing of it is to be indexed."""
     start = html.find(BODY)
@@ -56,8 +73,8 @@ def search_copy(html: str) -> str | None:
     head = html[opening: html.index(">", opening) + 1] if opening >= 0 else "<html>"
     title_start, title_end = html.find("<title>"), html.find("</title>")
     title = html[title_start: title_end + 8] if 0 <= title_start < title_end else ""
-    return (f'<!doctype html>{head}<head><meta charset="utf-8">{title}</head>'
-            f"<body>{html[start:end]}</body></html>")
+    return plain_quotes(f'<!doctype html>{head}<head><meta charset="utf-8">{title}</head>'
+                        f"<body>{html[start:end]}</body></html>")
 
 
 class Indexing:
@@ -68,7 +85,8 @@ class Indexing:
         self.copies = copies
         self.ended = False
         self.process = subprocess.Popen(
-            [*PAGEFIND, "--site", str(copies), "--output-path", str(site / BUNDLE), "--silent"],
+            [*PAGEFIND, "--site", str(copies), "--output-path", str(site / BUNDLE), *OPTIONS,
+             "--silent"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def finished(self) -> bool:
