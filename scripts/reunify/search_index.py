@@ -52,9 +52,9 @@ def indexed(dest_uri: str) -> bool:
 
 # Pagefind indexes a word next to a typographic quote (Markdown's "smarty" makes them) twice:
 # as the word, and as itself with the quote ("family’", "“nationwide”"). The second is of no use
-# to a searcher and makes the index bigger: at national size a search for "family" fetched a
-# second index chunk for it. Search copies have plain quotes instead, written as character
-# references so that they are safe inside attribute values too (results show plain quotes).
+# to a searcher and makes the index bigger (the sample site's: 36 such words with the ¶ ones
+# below). Search copies have plain quotes instead, written as character references so that
+# they are safe inside attribute values too (results show plain quotes).
 _PLAIN_QUOTES = str.maketrans({"\u2018": "&#39;", "\u2019": "&#39;",
                                "\u201c": "&quot;", "\u201d": "&quot;"})
 
