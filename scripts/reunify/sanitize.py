@@ -54,16 +54,39 @@ def _converter() -> markdown.Markdown:
     return markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS, output_format="html")
 
 
-@lru_cache(maxsize=4096)  # every edition shows an untranslated story's same English body
+# Texts already rendered: every edition shows an untranslated story's same English body, and a
+# build can have the stories rendered in another process while it loads the rest (`remember`).
+_RENDERED: dict[tuple[str, bool], str] = {}
+_RENDERED_MAX = 20_000  # the live preview renders each saved version of a story
+
+
 def markdown_to_html(text: str, *, shift_headings: bool = True) -> str:
     """Render a story's or page's Markdown to sanitised HTML.
 
     The page has its own <h1> (the title), so a `#` heading in the text becomes an <h2>.
     """
-    html = _converter().reset().convert(text)
-    if shift_headings:
-        html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
-    return clean_html(html)
+    key = (text, shift_headings)
+    html = _RENDERED.get(key)
+    if html is None:
+        html = _converter().reset().convert(text)
+        if shift_headings:
+            html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
+        html = clean_html(html)
+        if len(_RENDERED) >= _RENDERED_MAX:
+            _RENDERED.clear()
+        _RENDERED[key] = html
+    return html
+
+
+def rendered(texts) -> dict[str, str]:
+    """`markdown_to_html` of each text, to hand to another process's `remember`."""
+    return {text: markdown_to_html(text) for text in texts}
+
+
+def remember(rendered: dict[str, str]) -> None:
+    """Take texts rendered by `markdown_to_html` in another process (the same code)."""
+    for text, html in rendered.items():
+        _RENDERED[(text, True)] = html
 
 
 _PAGE_ATTRIBUTES = {**ALLOWED_ATTRIBUTES, "*": {"lang", "id", "class", "title"}}
