@@ -169,6 +169,7 @@ class _Child:
         except BaseException as exc:  # reported to the parent, which stops the build
             try:
                 report = pickle.dumps({"error": exc})
+                pickle.loads(report)  # some exceptions cannot be made again from their pickle
             except Exception:
                 report = pickle.dumps({"error": EditionError(str(exc) or type(exc).__name__)})
         finally:
@@ -295,13 +296,15 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
         if parallel and len(outs) > 1:
             child = _fork(lambda: _build_side_by_side(root, today, strict, config_file, outs,
                                                       scratch))
-            indexing += [copies.index(site) for copies, site in child.join()]
+            for copies, site in child.join():
+                indexing.append(copies.index(site))  # listed as soon as started, to be stopped
         else:
             checked = load_checked(root, today, strict=strict)
             report_warnings(checked.problems)
             for language in outs:
-                indexing += [copies.index(site) for copies, site in _build_edition(
-                    checked, config_file, language, outs[language], scratch)]
+                for copies, site in _build_edition(checked, config_file, language,
+                                                   outs[language], scratch):
+                    indexing.append(copies.index(site))
                 while len(indexing) > 1:  # one Pagefind at a time, beside the next edition
                     _finish_first(indexing)
         while indexing:
