@@ -508,3 +508,22 @@ def test_an_interrupted_side_by_side_build_stops_every_process(project, tmp_path
         assert not status.exists() or "\nState:\tZ" in status.read_text(), pid
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before
     assert not list(tmp_path.glob(".site-build-*"))
+
+
+def test_stories_are_rendered_by_the_editions_if_the_process_rendering_them_fails(
+        project, tmp_path, monkeypatch):
+    """While the content loads, another process renders the stories' Markdown for both
+    editions; if it fails, the editions render the stories themselves."""
+    from reunify import cli
+
+    def fails(root):
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(cli, "_story_texts", fails)
+    _spanish_project(project)
+    project.story("home.md")
+    site = tmp_path / "site"
+    build_site(project.root, site, project.root / "mkdocs.yml", TODAY, parallel=True)
+    for edition in ("", "es"):
+        body = content(page(site, f"{edition}/stories/home".lstrip("/")))
+        assert "They worked hard, and now they are home." in body.get_text(" ", strip=True), edition
