@@ -31,7 +31,6 @@ import functools
 import json
 import logging
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -294,8 +293,9 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         if self.serving:
             if self.search_process is not None and self.search_process.finished():
                 self._finish_preview_index()  # which deletes its copies
-            self.copies = None if self.preview_indexed else SearchCopies(
-                Path(tempfile.gettempdir()))  # the preview is not in a hurry: on the disk
+            # on the RAM disk if it has room, as for a build: they are deleted as soon as
+            # Pagefind is done (on this machine's disk they cost the preview's start 3 s)
+            self.copies = None if self.preview_indexed else SearchCopies()
         else:
             self.copies = SearchCopies(self.scratch)
 
