@@ -527,3 +527,55 @@ def test_stories_are_rendered_by_the_editions_if_the_process_rendering_them_fail
     for edition in ("", "es"):
         body = content(page(site, f"{edition}/stories/home".lstrip("/")))
         assert "They worked hard, and now they are home." in body.get_text(" ", strip=True), edition
+
+
+def test_the_processes_a_build_started_end_when_it_is_killed(project, tmp_path):
+    """A build killed outright (`kill -9`, a CI time limit) while the editions are built side by
+    side: the processes building them end too, rather than build on into folders nobody
+    will use."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    _spanish_project(project)
+    project.story("home.md")
+    started = tmp_path / "started"
+    script = tmp_path / "build.py"
+    script.write_text(textwrap.dedent(f"""\
+        import os, time
+        from datetime import date
+        from pathlib import Path
+        from reunify import cli
+
+        def slow(*args):
+            with open({str(started)!r}, "a") as record:
+                record.write(f"{{os.getpid()}}\\n")
+            time.sleep(60)
+
+        cli._build_edition = slow
+        root = Path({str(project.root)!r})
+        cli.build_site(root, Path({str(tmp_path / "site")!r}), root / "mkdocs.yml",
+                       date(2026, 11, 22), parallel=True)
+        """))
+    build = subprocess.Popen([sys.executable, str(script)])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (
+            not started.exists() or len(started.read_text().split()) < 2):
+        time.sleep(0.1)
+    pids = [int(pid) for pid in started.read_text().split()]
+    assert len(pids) == 2  # English and Spanish, each in a process of its own
+    build.kill()
+    build.wait()
+
+    def running(pid):
+        status = Path(f"/proc/{pid}/status")
+        return status.exists() and "\nState:\tZ" not in status.read_text()
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(running(pid) for pid in pids):
+        time.sleep(0.1)
+    left = [pid for pid in pids if running(pid)]
+    for pid in left:
+        os.kill(pid, 9)
+    assert not left

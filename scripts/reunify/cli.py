@@ -132,6 +132,19 @@ def _build_edition(checked, config_file: Path, language: str, out: Path, scratch
     return pending
 
 
+def _end_with(parent: int) -> None:
+    """Have the kernel stop this process if its parent ends first, however it ends (killed, or
+    stopped by a signal Python does not clean up after): the child would otherwise build on,
+    into folders nobody will use. Linux only; elsewhere the parent's clean-up is all there is."""
+    try:
+        import ctypes
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it ended before it could be watched
+        os._exit(1)
+
+
 class _Child:
     """`work()` running in a forked process that shares what this one has loaded
     (copy-on-write), in its own process group so that it can be stopped with every process it
@@ -145,10 +158,12 @@ class _Child:
         sys.stderr.flush()
         # a child of the build leads a process group; the children it starts join it
         leader = not _Child.inside
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:
             os.close(read)
             _Child.inside = True
+            _end_with(parent)
             self._run(work, write, leader)
         os.close(write)
         if leader:
