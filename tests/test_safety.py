@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -120,3 +122,38 @@ def test_a_rebuild_replaces_the_site_and_the_old_one_is_deleted(project):
     build_site(project.root, site, config, TODAY)
     assert (site / "stories" / "second" / "index.html").exists()
     assert _gone(project.root, ".site-previous-*"), "the replaced site was not deleted"
+
+
+def test_a_build_removes_what_builds_killed_outright_left_behind(project, tmp_path):
+    """A build killed outright (kill -9, the out-of-memory killer) cannot clean up: its
+    staging folders (beside site/) and search copies (on the RAM disk) stay. The next build
+    removes those whose build has ended, and leaves a running build's alone."""
+    import subprocess
+    import sys
+    import time
+
+    from reunify.search_index import scratch_folder
+
+    config = scratch_config(project)
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    scratch = Path(scratch_folder() or tempfile.gettempdir())
+    try:
+        left = [project.root / f".site-build-{ended}-abc", scratch / f"reunify-build-{ended}-abc"]
+        kept = [project.root / f".site-build-{running.pid}-abc",
+                scratch / f"reunify-build-{running.pid}-abc"]
+        for folder in left + kept:
+            (folder / "stories").mkdir(parents=True)
+            (folder / "stories" / "index.html").write_text("old")
+        build_site(project.root, project.root / "site", config, TODAY)
+        deadline = time.monotonic() + 20  # the staging folder is removed in the background
+        while time.monotonic() < deadline and any(folder.exists() for folder in left):
+            time.sleep(0.1)
+        assert [folder for folder in left if folder.exists()] == []
+        assert all(folder.exists() for folder in kept)
+    finally:
+        running.kill()
+        running.wait()
+        for folder in kept:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -26,7 +26,7 @@ import time
 import traceback
 from pathlib import Path
 
-from . import editions
+from . import editions, workspace
 from .mkdocs_plugin import build_date
 from .pipeline import check, load_checked, render_edition
 from .load import Content, load_stories
@@ -293,8 +293,16 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     for leftover in site_dir.parent.glob(".site-previous-*"):
         _remove_in_background(leftover)
-    staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
-    scratch = Path(tempfile.mkdtemp(prefix="reunify-build-", dir=scratch_folder()))
+    # what builds killed outright left (their processes have ended)
+    for leftover in workspace.abandoned(site_dir.parent, ".site-build-"):
+        _remove_in_background(leftover)
+    for folder in {scratch_folder(), tempfile.gettempdir()} - {None}:
+        for leftover in workspace.abandoned(folder, "reunify-build-") + (
+                workspace.abandoned(folder, "reunify-search-") if folder == scratch_folder()
+                else []):  # (only the preview makes search copies at the top of the RAM disk)
+            shutil.rmtree(leftover, ignore_errors=True)
+    staging = workspace.make(".site-build-", site_dir.parent)
+    scratch = workspace.make("reunify-build-", scratch_folder())
     indexing = []  # Pagefind runs
     moves = []  # (folder an edition was built in, where it goes in the staging folder)
     child = None
@@ -302,8 +310,8 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
         outs = {}
         for language in editions.languages(config_file.parent):
             # each edition in its own folder, so that the index of one never sees the other
-            outs[language] = staging if language == editions.DEFAULT else Path(
-                tempfile.mkdtemp(prefix=f".site-build-{language}-", dir=site_dir.parent))
+            outs[language] = staging if language == editions.DEFAULT else \
+                workspace.make(".site-build-", site_dir.parent)
             if outs[language] != staging:
                 moves.append((outs[language], staging / editions.prefix(language)))
         if parallel is None:

@@ -20,8 +20,9 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+from . import workspace
 
 BUNDLE = "pagefind"
 PAGEFIND = [sys.executable, "-m", "pagefind"]  # the binary inside Pagefind's PyPI wheel
@@ -138,8 +139,7 @@ class SearchCopies:
     def __init__(self, scratch: Path | None = None, *, folder: Path | None = None):
         """A new folder in `scratch` (by default on the RAM disk, else in the temporary
         folder), or the copies already in `folder`."""
-        self.folder = folder or Path(tempfile.mkdtemp(
-            prefix="reunify-search-", dir=scratch or scratch_folder()))
+        self.folder = folder or workspace.make("reunify-search-", scratch or scratch_folder())
 
     def add(self, dest_uri: str, html: str) -> None:
         if not indexed(dest_uri):
@@ -153,7 +153,7 @@ class SearchCopies:
             if exc.errno != errno.ENOSPC or RAM_DISK not in self.folder.parents:
                 raise
             # the RAM disk filled up (others use it too): carry on on the disk
-            moved = Path(tempfile.mkdtemp(prefix="reunify-search-"))
+            moved = workspace.make("reunify-search-")
             shutil.copytree(self.folder, moved, dirs_exist_ok=True)
             self.discard()
             self.folder = moved
