@@ -503,9 +503,15 @@ def test_an_interrupted_side_by_side_build_stops_every_process(project, tmp_path
         signal.signal(signal.SIGALRM, previous)
     pids = [int(line) for line in started.read_text().split()]
     assert len(pids) == 2 and os.getpid() not in pids  # English and Spanish, each in a child
-    for pid in pids:  # ended (a process whose parent has ended may linger as a zombie)
+
+    def running(pid):  # (a process whose parent has ended may linger as a zombie)
         status = Path(f"/proc/{pid}/status")
-        assert not status.exists() or "\nState:\tZ" in status.read_text(), pid
+        return status.exists() and "\nState:\tZ" not in status.read_text()
+
+    deadline = time.monotonic() + 10  # a process killed with its group takes a moment to end
+    while time.monotonic() < deadline and any(running(pid) for pid in pids):
+        time.sleep(0.05)
+    assert [pid for pid in pids if running(pid)] == []
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before
     assert not list(tmp_path.glob(".site-build-*"))
 
