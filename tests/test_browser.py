@@ -319,3 +319,53 @@ def test_search_finds_what_an_index_of_whole_pages_finds(browser, server, sample
             assert sorted(found) == sorted(expected), query
     finally:
         httpd.shutdown()
+
+
+def test_many_matches_are_shown_a_page_at_a_time(browser, project, tmp_path):
+    """At national size a filter can match thousands of resources: they come a page at a time
+    (as many as a page of the list), with a button for more that a keyboard user can press
+    and that takes them to the first card it added; the count is of every match."""
+    from conftest import TODAY, scratch_config
+    from reunify.cli import build_site
+
+    project.resources(extra="resources:\n" + "".join(
+        f"  - id: visit-guide-{i:03d}\n    title: Visit guide {i}\n"
+        f"    url: https://helpers.example.org/guides/{i}\n    publisher: helpers\n"
+        f"    format: guide\n    audiences: [birth-parents]\n    topics: [visits]\n"
+        f"    description: How family visits work, part {i}.\n    last_verified: 2026-10-01\n"
+        for i in range(95)))
+    site = tmp_path / "site"
+    config = scratch_config(project)
+    # as in mkdocs.yml: the campaign's CSS and filter script, and no MkDocs search (whose
+    # dialog would open for ?q=)
+    config.write_text(config.read_text().replace("  - search\n", "")
+                      + "extra_css: [assets/campaign.css]\n"
+                      "extra_javascript: [assets/resource-filter.js]\n")
+    build_site(project.root, site, config, TODAY)
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/resources/?q=visit")
+        page.wait_for_function("location.search === '?q=visit' && "
+                               "document.querySelector('[data-rf-results] article a')"
+                               ".textContent === 'Visit guide 0'")  # the filter's first match
+        cards = page.locator("[data-rf-results] article")
+        assert page.locator("[data-rf-status]").inner_text() == "95 resources"
+        assert cards.count() == 40
+        more = page.get_by_role("button", name="Show more resources")
+        more.focus()
+        page.keyboard.press("Enter")
+        assert cards.count() == 80
+        focused = page.evaluate("document.activeElement.textContent")
+        assert focused == cards.nth(40).locator("a").first.inner_text()
+        more.click()
+        assert cards.count() == 95
+        assert not more.is_visible()  # nothing more to show
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/resources/?q=part+7")
+        page.wait_for_function("document.querySelector('[data-rf-status]').textContent !== ''")
+        assert not page.get_by_role("button", name="Show more resources").is_visible()
+        page.close()
+    finally:
+        httpd.shutdown()

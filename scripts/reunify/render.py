@@ -272,7 +272,7 @@ class Renderer:
         facets = self.resource_facets()
         pages += self.paged("resource_list.html", "resources/", self.t("resources.title"),
                             site.resources, RESOURCES_PER_PAGE, self.t("resources.intro"),
-                            facets=facets,
+                            facets=facets, page_size=RESOURCES_PER_PAGE,
                             languages=sorted({code for r in site.resources
                                               for code in r.languages}),
                             states=sorted({s for r in site.resources for s in r.states

@@ -14,6 +14,13 @@
   var names = JSON.parse(form.getAttribute("data-language-names") || "{}");
   var inLanguage = form.getAttribute("data-msg-in-language") || "{language}";
   var fields = ["q", "audiences", "topics", "formats", "language", "state"];
+  // A national hub has thousands of matches: they are shown a page at a time (as many as a
+  // page of the list holds), with a button for more, so that a phone is not asked to lay out
+  // thousands of cards at once.
+  var pageSize = parseInt(form.getAttribute("data-page-size"), 10) || 40;
+  var found = [];
+  var shown = 0;
+  var more = null;
 
   function message(count) {
     if (count === 0) return form.getAttribute("data-msg-none");
@@ -88,12 +95,32 @@
     }
     if (!active) { window.location.reload(); return; }
     load(function () {
-      var found = rows.filter(function (row) { return matches(row, wanted); });
+      found = rows.filter(function (row) { return matches(row, wanted); });
       results.textContent = "";
-      found.forEach(function (row) { results.appendChild(card(row)); });
+      shown = 0;
+      showMore(false);
       if (pager) pager.hidden = true;
       status.textContent = message(found.length);
     });
+  }
+
+  function showMore(moveFocus) {
+    var next = found.slice(shown, shown + pageSize);
+    next.forEach(function (row, i) {
+      var added = results.appendChild(card(row));
+      // keyboard and screen-reader users carry on from the first card the button added
+      if (moveFocus && i === 0) added.querySelector("a").focus();
+    });
+    shown += next.length;
+    if (!more) {
+      more = document.createElement("button");
+      more.type = "button";
+      more.className = "md-button rf-more";
+      more.textContent = form.getAttribute("data-msg-more");
+      more.addEventListener("click", function () { showMore(true); });
+      results.parentNode.insertBefore(more, results.nextSibling);
+    }
+    more.hidden = shown >= found.length;
   }
 
   function load(done) {
