@@ -168,6 +168,20 @@ def test_text_filter_and_empty_result(visit, server):
     assert page.locator("[data-rf-results] article").count() == 0
 
 
+def test_an_address_with_a_filter_no_longer_offered_shows_the_list(visit, server):
+    """A link shared before a topic was renamed (or with an empty word search) opens the
+    list as it is, once: it used to reload the page for ever."""
+    opened = visit(server + "resources/?topics=no-longer-a-topic&q=%20")
+    page = opened.page
+    loads = []
+    page.on("load", lambda: loads.append(page.url))
+    page.wait_for_timeout(1500)
+    assert loads == []
+    assert page.locator("[data-rf-results] article").count() > 5
+    assert page.locator("select[name=topics]").input_value() == ""
+    assert opened.errors == []
+
+
 RESULT_LINK = "[data-rf-search-results] li > a"
 
 

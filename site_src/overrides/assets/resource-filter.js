@@ -135,9 +135,11 @@
     setTimeout(function () { window.location.reload(); }, 0);
   });
   var params = new URLSearchParams(location.search);
-  var any = false;
   fields.forEach(function (name) {
-    if (params.get(name) && form.elements[name]) { form.elements[name].value = params.get(name); any = true; }
+    if (params.get(name) && form.elements[name]) form.elements[name].value = params.get(name);
   });
-  if (any) apply(false);
+  // A shared address may hold a value no longer offered (a topic renamed since): the list
+  // selects nothing for it. With nothing left to filter by, the page stays as it came (apply
+  // would reload it, and the reloaded page would do the same again, for ever).
+  if (Object.keys(wantedFromForm()).length) apply(false);
 })();
