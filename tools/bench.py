@@ -464,6 +464,9 @@ def main() -> int:
             ("first search downloads, measured in chromium (by query)",
              ", ".join(f"'{q}' {v / 1024:.0f} KB" if v is not None else f"'{q}' not measured"
                        for q, v in measured.items())),
+            ("resource filters: first use downloads (resources/index.json, gzip)",
+             f"{len(gzip.compress((site / 'resources' / 'index.json').read_bytes(), 6)) / 1024:.0f}"
+             " KB"),
             ("baseline: plain `mkdocs build`, same theme and page count", f"{base:.1f} s"),
             ("our full build ÷ baseline", f"{t['full build'] / base:.2f}"),
         ]
