@@ -4,6 +4,7 @@ machine, nothing overflowing a 375-pixel phone, keyboard-only filters and search
 from __future__ import annotations
 
 import functools
+import json
 import http.server
 import re
 import shutil
@@ -154,6 +155,31 @@ def test_resource_filters_work_with_a_keyboard_and_can_be_shared(visit, server):
                             f".length === {shown}")
     assert again.locator("select[name=audiences]").input_value() == chosen
     assert opened.errors == []
+
+
+def test_filters_fetch_only_what_the_choice_needs(visit, server):
+    """A hub of 10,000 resources must not make a phone download all of them to filter: a
+    choice of values fetches those values' files and the cards it shows; words ask the search
+    index, which fetches the pieces the words need."""
+    opened = visit(server + "resources/?audiences=caregivers&state=NM")
+    opened.page.wait_for_function("document.querySelector('[data-rf-status]').textContent"
+                                  ".endsWith('resources')")
+    fetched = [urlsplit(u).path for u in opened.requests if "/resources/filter/" in u
+               or "/pagefind/" in u or u.endswith(".json")]
+    assert sorted(fetched) == ["/resources/filter/audiences/caregivers.json",
+                               "/resources/filter/cards/0.json",
+                               "/resources/filter/state/NM.json",
+                               "/resources/filter/state/national.json"]
+    titles = opened.page.locator("[data-rf-results] .rf-card__title").all_inner_texts()
+    assert "Step Up! grief and loss training for foster families" in titles  # New Mexico's
+    worded = visit(server + "resources/?q=grief")
+    worded.page.wait_for_function("document.querySelector('[data-rf-status]').textContent"
+                                  ".endsWith('resource') || document.querySelector("
+                                  "'[data-rf-status]').textContent.endsWith('resources')")
+    assert not any("/resources/filter/" in u or u.endswith("index.json")
+                   for u in worded.requests)
+    assert any("/pagefind/index/" in u for u in worded.requests)
+    assert opened.errors == worded.errors == []
 
 
 def test_text_filter_and_empty_result(visit, server):
@@ -338,7 +364,9 @@ def test_search_finds_what_an_index_of_whole_pages_finds(browser, server, sample
 def test_many_matches_are_shown_a_page_at_a_time(browser, project, tmp_path):
     """At national size a filter can match thousands of resources: they come a page at a time
     (as many as a page of the list), with a button for more that a keyboard user can press
-    and that takes them to the first card it added; the count is of every match."""
+    and that takes them to the first card it added; the count is of every match. Without words
+    they come in the list's order, from the small files a filter fetches; with words, from
+    Pagefind."""
     from conftest import TODAY, scratch_config
     from reunify.cli import build_site
 
@@ -346,7 +374,8 @@ def test_many_matches_are_shown_a_page_at_a_time(browser, project, tmp_path):
         f"  - id: visit-guide-{i:03d}\n    title: Visit guide {i}\n"
         f"    url: https://helpers.example.org/guides/{i}\n    publisher: helpers\n"
         f"    format: guide\n    audiences: [birth-parents]\n    topics: [visits]\n"
-        f"    description: How family visits work, part {i}.\n    last_verified: 2026-10-01\n"
+        f"    description: How family visits work, part {i}.{' In large print.' * (i % 30 == 0)}\n"
+        f"    last_verified: 2026-10-01\n"
         for i in range(95)))
     site = tmp_path / "site"
     config = scratch_config(project)
@@ -359,26 +388,44 @@ def test_many_matches_are_shown_a_page_at_a_time(browser, project, tmp_path):
     handler = functools.partial(QuietHandler, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    root = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    listed = json.loads((site / "resources" / "index.json").read_text())  # the list's order
+    expected = [row["title"] for row in listed
+                if "visits" in row["topics"] and "birth-parents" in row["audiences"]]
+    assert len(expected) >= 95
+    cards = "[data-rf-results] article"
     try:
         page = browser.new_page()
-        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/resources/?q=visit")
-        page.wait_for_function("location.search === '?q=visit' && "
-                               "document.querySelector('[data-rf-results] article a')"
-                               ".textContent === 'Visit guide 0'")  # the filter's first match
-        cards = page.locator("[data-rf-results] article")
-        assert page.locator("[data-rf-status]").inner_text() == "95 resources"
-        assert cards.count() == 40
+        # without words: the matches in the list's order, from the small per-value files
+        page.goto(root + "resources/?topics=visits&audiences=birth-parents")
+        page.wait_for_function(f"document.querySelectorAll('{cards}').length === 40")
+        assert page.locator(f"{cards} .rf-card__title").all_inner_texts() == expected[:40]
+        assert page.locator("[data-rf-status]").inner_text() == f"{len(expected)} resources"
         more = page.get_by_role("button", name="Show more resources")
         more.focus()
         page.keyboard.press("Enter")
-        assert cards.count() == 80
+        page.wait_for_function(f"document.querySelectorAll('{cards}').length === 80")
         focused = page.evaluate("document.activeElement.textContent")
-        assert focused == cards.nth(40).locator("a").first.inner_text()
+        assert focused == expected[40]
         more.click()
-        assert cards.count() == 95
+        page.wait_for_function(f"document.querySelectorAll('{cards}').length === {len(expected)}")
+        assert page.locator(f"{cards} .rf-card__title").all_inner_texts() == expected
         assert not more.is_visible()  # nothing more to show
-        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/resources/?q=part+7")
-        page.wait_for_function("document.querySelector('[data-rf-status]').textContent !== ''")
+        # with words: Pagefind's matches, a page at a time too
+        page.goto(root + "resources/?q=visit")
+        page.wait_for_function(f"document.querySelectorAll('{cards}').length === 40")
+        assert page.locator("[data-rf-status]").inner_text() == "95 resources"
+        more = page.get_by_role("button", name="Show more resources")
+        more.click()
+        page.wait_for_function(f"document.querySelectorAll('{cards}').length === 80")
+        more.click()
+        page.wait_for_function(f"document.querySelectorAll('{cards}').length === 95")
+        assert not more.is_visible()
+        page.goto(root + "resources/?q=large+print")
+        page.wait_for_function("document.querySelector('[data-rf-status]').textContent"
+                               " === '4 resources'")
+        assert sorted(page.locator(f"{cards} .rf-card__title").all_inner_texts()) == \
+            ["Visit guide 0", "Visit guide 30", "Visit guide 60", "Visit guide 90"]
         assert not page.get_by_role("button", name="Show more resources").is_visible()
         page.close()
     finally:

@@ -118,12 +118,35 @@ def test_document_links_show_type_and_size(sample_site):
     assert "(PDF, 282 KB)" in main.select_one(".rf-actions a").get_text()
 
 
-def test_filters_are_a_real_form_over_a_shipped_index(sample_site, sample):
+def test_filters_are_a_real_form_over_small_shipped_files(sample_site, sample):
+    """The filters fetch, for each value chosen, the places in the list of the resources that
+    have it, and the cards of the first matches: each file is small whatever the hub's size."""
     form = content(page(sample_site, "resources")).select_one("form[data-rf-filter]")
     assert {s["name"] for s in form.select("select")} == \
         {"audiences", "topics", "formats", "language", "state"}
     assert form.select_one("[role=status]")["aria-live"] == "polite"
     import json
+    from reunify.index import slugify
+    folder = sample_site / "resources" / "filter"
+
+    def places(field, value):
+        gaps = json.loads((folder / field / f"{value}.json").read_text())
+        return [sum(gaps[:n + 1]) for n in range(len(gaps))]
+
+    listed = sample.resources
+    for field, values_of in (("audiences", lambda r: r.audiences), ("formats", lambda r: [r.format]),
+                             ("topics", lambda r: [slugify(t) for t in r.topics]),
+                             ("language", lambda r: r.languages), ("state", lambda r: r.states)):
+        offered = [o["value"] for o in form.select(f"select[name={field}] option") if o["value"]]
+        if field == "state":
+            offered.append("national")
+        for value in offered:
+            assert places(field, value) == [n for n, r in enumerate(listed)
+                                            if value in values_of(r)], (field, value)
+    cards = json.loads((folder / "cards" / "0.json").read_text())
+    assert [row["id"] for row in cards] == [r.id for r in listed][:40]
+    assert int(form["data-cards-per-file"]) == 40
+    # the whole list stays published for those who reuse it
     rows = json.loads((sample_site / "resources" / "index.json").read_text())
     assert [row["id"] for row in rows] == [r.id for r in sample.resources]
 

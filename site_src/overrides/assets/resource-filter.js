@@ -1,81 +1,218 @@
-/* Resource filters that work on any static host: the page holds the first page of resources;
-   this script loads resources/index.json once and filters it in the browser. The filter state is
-   kept in the address (?audiences=youth&q=visits) so a filtered view can be shared. */
+/* Resource filters that work on any static host, and stay light at national size: the page
+   holds the first page of the list, and a filter fetches only what it needs.
+   - Without words: for each chosen value, the places in the list of the resources that have it
+     (resources/filter/<field>/<value>.json, a few KB), intersected here; the cards of the first
+     matches come from resources/filter/cards/<n>.json (40 resources each, in the list's order).
+   - With words: Pagefind, as the search page does, restricted to resources and to the chosen
+     values; it fetches only the pieces of the index the words need. Matches come by relevance.
+   The filter state is kept in the address (?audiences=youth&q=visits) so a view can be shared.
+   Cards are built as text, never as HTML from the files. */
 (function () {
   "use strict";
   var form = document.querySelector("form[data-rf-filter]");
   if (!form) return;
+  var d = form.dataset;
   var results = document.querySelector("[data-rf-results]");
   var status = form.querySelector("[data-rf-status]");
   var pager = document.querySelector(".rf-pager");
-  var base = form.getAttribute("data-base");
-  var plural = new Intl.PluralRules(document.documentElement.lang || "en");
-  var rows = null;
-  var names = JSON.parse(form.getAttribute("data-language-names") || "{}");
-  var inLanguage = form.getAttribute("data-msg-in-language") || "{language}";
+  var lang = document.documentElement.lang || "en";
+  var plural = new Intl.PluralRules(lang);
+  var names = JSON.parse(d.languageNames || "{}");
   var fields = ["q", "audiences", "topics", "formats", "language", "state"];
+  var facets = ["audiences", "topics", "formats", "language"];
+  // Pagefind's names for the same filters (set on the resource pages)
+  var pagefindNames = {audiences: "audience", topics: "topic", formats: "format", language: "language"};
+  var perFile = parseInt(d.cardsPerFile, 10) || 40;
   // A national hub has thousands of matches: they are shown a page at a time (as many as a
   // page of the list holds), with a button for more, so that a phone is not asked to lay out
   // thousands of cards at once.
-  var pageSize = parseInt(form.getAttribute("data-page-size"), 10) || 40;
-  var found = [];
+  var pageSize = parseInt(d.pageSize, 10) || 40;
+  var found = null;  // {count, cards(from, to) -> Promise of card texts}
   var shown = 0;
   var more = null;
+  var latest = 0;
+  var loading = false;
+  var files = {};
+  var engine = null;
 
-  function message(count) {
-    if (count === 0) return form.getAttribute("data-msg-none");
-    var template = form.getAttribute(plural.select(count) === "one" ? "data-msg-one" : "data-msg-other");
-    return template.replace("{count}", count.toLocaleString(document.documentElement.lang || "en"));
+  function fetchJSON(url) {
+    if (!files[url]) {
+      files[url] = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(url + ": " + r.status);
+        return r.json();
+      });
+      files[url].catch(function () { delete files[url]; });  // a later try fetches it again
+    }
+    return files[url];
   }
 
-  function matches(row, wanted) {
-    if (wanted.audiences && row.audiences.indexOf(wanted.audiences) < 0) return false;
-    if (wanted.topics && row.topics.indexOf(wanted.topics) < 0) return false;
-    if (wanted.formats && row.format !== wanted.formats) return false;
-    if (wanted.language && row.languages.indexOf(wanted.language) < 0) return false;
-    if (wanted.state && row.states.indexOf(wanted.state) < 0 && row.states.indexOf("national") < 0) return false;
-    if (wanted.q) {
-      var haystack = (row.title + " " + row.summary + " " + row.publisher).toLowerCase();
-      var words = wanted.q.toLowerCase().split(/\s+/).filter(Boolean);
-      for (var i = 0; i < words.length; i++) if (haystack.indexOf(words[i]) < 0) return false;
+  function label(field, code) {
+    var option = form.elements[field] && form.elements[field].querySelector(
+      "option[value=\"" + (window.CSS && CSS.escape ? CSS.escape(code) : code) + "\"]");
+    return option ? option.textContent : code;
+  }
+
+  function message(count) {
+    if (count === 0) return d.msgNone;
+    var template = plural.select(count) === "one" ? d.msgOne : d.msgOther;
+    return template.replace("{count}", count.toLocaleString(lang));
+  }
+
+  // --- without words: the places of the matching resources in the list ---
+
+  function places(field, value) {
+    return fetchJSON(d.filter + field + "/" + encodeURIComponent(value) + ".json")
+      .then(function (gaps) {
+        var at = 0;
+        return gaps.map(function (gap) { at += gap; return at; });
+      });
+  }
+
+  function intersect(a, b) {
+    var out = [], i = 0, j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) { out.push(a[i]); i++; j++; } else if (a[i] < b[j]) i++; else j++;
     }
-    return true;
+    return out;
+  }
+
+  function union(a, b) {
+    var out = [], i = 0, j = 0;
+    while (i < a.length || j < b.length) {
+      if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++]);
+      else if (i >= a.length || b[j] < a[i]) out.push(b[j++]);
+      else { out.push(a[i]); i++; j++; }
+    }
+    return out;
+  }
+
+  function byValues(wanted) {
+    var lists = facets.filter(function (f) { return wanted[f]; })
+      .map(function (f) { return places(f, wanted[f]); });
+    if (wanted.state) {
+      // a state's resources and the nationwide ones
+      lists.push(Promise.all([places("state", wanted.state), places("state", "national")])
+        .then(function (both) { return union(both[0], both[1]); }));
+    }
+    return Promise.all(lists).then(function (all) {
+      var matches = all.reduce(intersect);
+      return {
+        count: matches.length,
+        cards: function (from, to) {
+          var wantedPlaces = matches.slice(from, to);
+          var numbers = [];
+          wantedPlaces.forEach(function (p) {
+            var n = Math.floor(p / perFile);
+            if (numbers.indexOf(n) < 0) numbers.push(n);
+          });
+          return Promise.all(numbers.map(function (n) {
+            return fetchJSON(d.filter + "cards/" + n + ".json");
+          })).then(function (chunks) {
+            return wantedPlaces.map(function (p) {
+              var row = chunks[numbers.indexOf(Math.floor(p / perFile))][p % perFile];
+              return {
+                href: d.base + row.id + "/", title: row.title, format: label("formats", row.format),
+                publisher: row.publisher, year: row.year, document: row.document,
+                languages: row.languages, summary: row.summary,
+                audiences: row.audiences.map(function (a) { return label("audiences", a); }).join(", "),
+                english: row.english || []
+              };
+            });
+          });
+        }
+      };
+    });
+  }
+
+  // --- with words: Pagefind ---
+
+  function pagefind() {
+    if (!engine) {
+      var root = new URL(d.root, location.href).pathname;
+      engine = import(new URL(d.bundle + "pagefind.js", location.href).href).then(function (pf) {
+        return pf.options({ baseUrl: root, noWorker: true })
+          .then(function () { return pf.init(); })
+          .then(function () { return pf; });
+      });
+      engine.catch(function () { engine = null; });
+    }
+    return engine;
+  }
+
+  function byWords(wanted) {
+    var filters = { type: "resource" };
+    facets.forEach(function (f) { if (wanted[f]) filters[pagefindNames[f]] = wanted[f]; });
+    if (wanted.state) filters.state = { any: [wanted.state, "national"] };
+    return pagefind().then(function (pf) { return pf.search(wanted.q, { filters: filters }); })
+      .then(function (search) {
+        return {
+          count: search.results.length,
+          cards: function (from, to) {
+            return Promise.all(search.results.slice(from, to).map(function (r) { return r.data(); }))
+              .then(function (items) {
+                return items.map(function (item) {
+                  var meta = item.meta || {};
+                  return {
+                    href: item.url, title: meta.title, format: meta.format,
+                    publisher: meta.publisher, year: meta.year, document: meta.document,
+                    languages: (item.filters && item.filters.language) || [],
+                    summary: meta.summary, audiences: meta.audiences,
+                    english: (meta.english || "").split(" ").filter(Boolean)
+                  };
+                });
+              });
+          }
+        };
+      });
+  }
+
+  // --- the cards, as on the list ---
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
   }
 
   function card(row) {
-    var article = document.createElement("article");
-    article.className = "rf-card rf-card--resource";
-    var h = document.createElement("h2");
-    h.className = "rf-card__title";
-    var a = document.createElement("a");
-    a.href = base + row.id + "/";
-    a.textContent = row.title;
+    var article = element("article", "rf-card rf-card--resource");
+    var h = element("h2", "rf-card__title");
+    var a = element("a", "", row.title);
+    a.href = row.href;
     h.appendChild(a);
-    var meta = document.createElement("p");
-    meta.className = "rf-card__meta";
-    var publisher = document.createElement("span");
-    publisher.textContent = row.publisher;
+    var meta = element("p", "rf-card__meta");
+    if (row.format) {
+      meta.appendChild(element("span", "rf-badge", row.format));
+      meta.appendChild(document.createTextNode(" "));
+    }
+    var publisher = element("span", "", row.publisher);
     meta.appendChild(publisher);
     if (row.year) meta.appendChild(document.createTextNode(", " + row.year));
+    if (row.document) {
+      meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(element("span", "rf-file", "(" + row.document + ")"));
+    }
     row.languages.forEach(function (code) {
       if (code === "en" || !names[code]) return;
-      var badge = document.createElement("span");
-      badge.className = "rf-badge rf-badge--language";
-      badge.textContent = inLanguage.replace("{language}", names[code]);
       meta.appendChild(document.createTextNode(" "));
-      meta.appendChild(badge);
+      meta.appendChild(element("span", "rf-badge rf-badge--language",
+        d.msgInLanguage.replace("{language}", names[code])));
     });
-    var p = document.createElement("p");
-    p.textContent = row.summary;
+    var summary = element("p", "", row.summary);
     // English text in another edition is marked, as on the pages, so screen readers switch voice
-    (row.english || []).forEach(function (field) {
-      ({title: a, summary: p, publisher: publisher})[field].lang = "en";
+    row.english.forEach(function (field) {
+      var node = {title: a, summary: summary, publisher: publisher}[field];
+      if (node) node.lang = "en";
     });
     article.appendChild(h);
     article.appendChild(meta);
-    article.appendChild(p);
+    article.appendChild(summary);
+    if (row.audiences) article.appendChild(element("p", "rf-card__meta", d.msgFor + " " + row.audiences));
     return article;
   }
+
+  // --- the form ---
 
   function wantedFromForm() {
     var wanted = {};
@@ -86,47 +223,55 @@
     return wanted;
   }
 
+  function failed() {
+    status.textContent = d.msgFailed;
+  }
+
   function apply(updateAddress) {
     var wanted = wantedFromForm();
-    var active = Object.keys(wanted).length > 0;
     if (updateAddress) {
       var query = new URLSearchParams(wanted).toString();
       history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
     }
-    if (!active) { window.location.reload(); return; }
-    load(function () {
-      found = rows.filter(function (row) { return matches(row, wanted); });
-      results.textContent = "";
-      shown = 0;
-      showMore(false);
-      if (pager) pager.hidden = true;
-      status.textContent = message(found.length);
-    });
+    if (!Object.keys(wanted).length) { window.location.reload(); return; }
+    var ticket = ++latest;
+    (wanted.q ? byWords(wanted) : byValues(wanted)).then(function (matches) {
+      return matches.cards(0, pageSize).then(function (rows) {
+        if (ticket !== latest) return;  // a newer choice is on its way
+        found = matches;
+        results.textContent = "";
+        shown = 0;
+        add(rows, false);
+        if (pager) pager.hidden = true;
+        status.textContent = message(found.count);
+      });
+    }).catch(function () { if (ticket === latest) failed(); });
   }
 
-  function showMore(moveFocus) {
-    var next = found.slice(shown, shown + pageSize);
-    next.forEach(function (row, i) {
+  function add(rows, moveFocus) {
+    rows.forEach(function (row, i) {
       var added = results.appendChild(card(row));
       // keyboard and screen-reader users carry on from the first card the button added
       if (moveFocus && i === 0) added.querySelector("a").focus();
     });
-    shown += next.length;
+    shown += rows.length;
     if (!more) {
-      more = document.createElement("button");
+      more = element("button", "md-button rf-more", d.msgMore);
       more.type = "button";
-      more.className = "md-button rf-more";
-      more.textContent = form.getAttribute("data-msg-more");
-      more.addEventListener("click", function () { showMore(true); });
+      more.addEventListener("click", showMore);
       results.parentNode.insertBefore(more, results.nextSibling);
     }
-    more.hidden = shown >= found.length;
+    more.hidden = shown >= found.count;
   }
 
-  function load(done) {
-    if (rows) return done();
-    fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); })
-      .then(function (data) { rows = data; done(); });
+  function showMore() {
+    if (loading) return;  // a second press while the first one's cards are on their way
+    loading = true;
+    var current = found;
+    current.cards(shown, shown + pageSize).then(function (rows) {
+      loading = false;
+      if (current === found) add(rows, true);
+    }).catch(function () { loading = false; failed(); });
   }
 
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(true); });
