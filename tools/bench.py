@@ -369,6 +369,22 @@ def first_search_bytes(bundle: Path) -> int:
 def measured_first_search(site: Path, query: str = "visits") -> int | None:
     """What a browser really downloads for a first search (gzip where the server would
     compress), from the search page to the first results. None without chromium."""
+    return measured_download(site, f"search/?q={query}", "site-search.js",
+                             "document.querySelector('[data-rf-search-results] li > a')")
+
+
+def measured_first_filter(site: Path, choice: str) -> int | None:
+    """What a browser downloads to show the resource list filtered by `choice` (an address's
+    query, as a shared link gives it), beyond the list page itself."""
+    return measured_download(site, f"resources/?{choice}", "resource-filter.js",
+                             "document.querySelector('[data-rf-status]').textContent !== "
+                             "document.querySelector('[data-rf-status]').dataset.initial")
+
+
+def measured_download(site: Path, address: str, script: str, ready: str) -> int | None:
+    """The bytes (gzip where the server would compress) of the search files a page at
+    `address` fetches until `ready` (a JavaScript condition) holds and the network is quiet:
+    Pagefind's, the filters' and the page's `script` that uses them. None without chromium."""
     chromium = shutil.which("chromium")
     if not chromium:
         return None
@@ -382,15 +398,20 @@ def measured_first_search(site: Path, query: str = "visits") -> int | None:
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
                                             functools.partial(quiet, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    counted = ("/pagefind/", "/resources/filter/", script)
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
             page = browser.new_page()
+            # the filters' status as the page came, to tell when a filter has answered
+            page.add_init_script("document.addEventListener('DOMContentLoaded', () => {"
+                                 "const s = document.querySelector('[data-rf-status]');"
+                                 "if (s) s.dataset.initial = s.textContent; });")
             fetched = []
-            page.on("requestfinished", lambda r: ("/pagefind/" in r.url or "site-search" in
-                                                  r.url) and fetched.append(r))
-            page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/search/?q={query}")
-            page.locator("[data-rf-search-results] li > a").first.wait_for(timeout=30_000)
+            page.on("requestfinished", lambda r: any(c in r.url for c in counted)
+                    and fetched.append(r))
+            page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/{address}")
+            page.wait_for_function(ready, timeout=60_000)
             page.wait_for_load_state("networkidle")
             total = 0
             for request in fetched:
@@ -431,6 +452,9 @@ def main() -> int:
         first_search = first_search_bytes(site / "pagefind")
         queries = ("visits", "family", "reunification", "housing")
         measured = {q: measured_first_search(site, q) for q in queries}
+        choices = ("audiences=youth", "audiences=youth&state=CA", "topics=housing&language=es",
+                   "q=visits", "q=visits&state=CA")
+        filtered = {c: measured_first_filter(site, c) for c in choices}
         base = baseline(work / "baseline", len(pages))
         t = result["timings"]
         ours = t["load and validate"] + t["render pages"] + t["exports"]
@@ -464,9 +488,12 @@ def main() -> int:
             ("first search downloads, measured in chromium (by query)",
              ", ".join(f"'{q}' {v / 1024:.0f} KB" if v is not None else f"'{q}' not measured"
                        for q, v in measured.items())),
-            ("resource filters: first use downloads (resources/index.json, gzip)",
+            ("resource filters: first use downloads, measured in chromium (by choice; "
+             "before, every choice downloaded resources/index.json: "
              f"{len(gzip.compress((site / 'resources' / 'index.json').read_bytes(), 6)) / 1024:.0f}"
-             " KB"),
+             " KB gzipped)",
+             ", ".join(f"'?{c}' {v / 1024:.0f} KB" if v is not None else f"'?{c}' not measured"
+                       for c, v in filtered.items())),
             ("baseline: plain `mkdocs build`, same theme and page count", f"{base:.1f} s"),
             ("our full build ÷ baseline", f"{t['full build'] / base:.2f}"),
         ]

@@ -86,7 +86,7 @@ class Renderer:
             slug=slugify, items_received=items_received,
             stale=lambda record: is_stale(record, site.today), language_name=self.language_name,
             permalink=self.permalink, term=self.term, lang_of=self.lang_of,
-            search_english=self.search_english,
+            english_filter=self.english_filter,
             language_names=lambda codes: json.dumps(
                 {code: self.language_name(code, False) for code in codes}, ensure_ascii=False),
         )
@@ -104,14 +104,13 @@ class Renderer:
         """` lang="en"` for English text shown in another edition, to put on its element."""
         return Markup(' lang="en"') if isinstance(value, InEnglish) else Markup("")
 
-    def search_english(self, resource) -> Markup:
-        """Which of a resource's texts are English in another edition, for the filter's cards
-        to mark them lang="en" as the page does."""
-        fields = [name for name, value in (("title", resource.title),
-                                           ("summary", resource.description),
-                                           ("publisher", self.site.org_by_id[resource.publisher].name))
-                  if isinstance(value, InEnglish)]
-        return Markup(f' data-pagefind-meta="english:{" ".join(fields)}"') if fields else Markup("")
+    @staticmethod
+    def english_filter(value, field: str) -> Markup:
+        """For English text in another edition, a Pagefind filter naming the field, so that the
+        resource filters' cards mark it lang="en" as the page does. (Filters, unlike Pagefind's
+        metadata, are not added to the word index that every search downloads.)"""
+        return Markup(f' data-pagefind-filter="english:{field}"') \
+            if isinstance(value, InEnglish) else Markup("")
 
     def _link(self, target: str) -> str:
         """A link from the page being rendered. The page is the renderer's, not the template

@@ -4,7 +4,8 @@
      (resources/filter/<field>/<value>.json, a few KB), intersected here; the cards of the first
      matches come from resources/filter/cards/<n>.json (40 resources each, in the list's order).
    - With words: Pagefind, as the search page does, restricted to resources and to the chosen
-     values; it fetches only the pieces of the index the words need. Matches come by relevance.
+     values; it fetches only the pieces of the index the words need. Matches come by relevance,
+     each with the passage the words were found in.
    The filter state is kept in the address (?audiences=youth&q=visits) so a view can be shared.
    Cards are built as text, never as HTML from the files. */
 (function () {
@@ -151,13 +152,17 @@
             return Promise.all(search.results.slice(from, to).map(function (r) { return r.data(); }))
               .then(function (items) {
                 return items.map(function (item) {
-                  var meta = item.meta || {};
+                  // what the card shows is in the page's filters (Pagefind adds its metadata
+                  // to the word index every search downloads; filters stay apart)
+                  var f = item.filters || {};
+                  var first = function (name) { return f[name] && f[name][0]; };
                   return {
-                    href: item.url, title: meta.title, format: meta.format,
-                    publisher: meta.publisher, year: meta.year, document: meta.document,
-                    languages: (item.filters && item.filters.language) || [],
-                    summary: meta.summary, audiences: meta.audiences,
-                    english: (meta.english || "").split(" ").filter(Boolean)
+                    href: item.url, title: (item.meta && item.meta.title) || item.url,
+                    format: first("format") && label("formats", first("format")),
+                    publisher: first("publisher"), year: first("year"), document: first("document"),
+                    languages: f.language || [], excerpt: item.excerpt || "",
+                    audiences: (f.audience || []).map(function (a) { return label("audiences", a); }).join(", "),
+                    english: f.english || []
                   };
                 });
               });
@@ -173,6 +178,17 @@
     if (className) node.className = className;
     if (text) node.textContent = text;
     return node;
+  }
+
+  function excerpt(html) {
+    // Pagefind's excerpt marks the words found with <mark>: keep those, the rest as text
+    var p = element("p");
+    var parsed = new DOMParser().parseFromString(html, "text/html").body.childNodes;
+    Array.prototype.forEach.call(parsed, function (node) {
+      p.appendChild(node.nodeName === "MARK" ? element("mark", "", node.textContent)
+        : document.createTextNode(node.textContent));
+    });
+    return p;
   }
 
   function card(row) {
@@ -199,7 +215,7 @@
       meta.appendChild(element("span", "rf-badge rf-badge--language",
         d.msgInLanguage.replace("{language}", names[code])));
     });
-    var summary = element("p", "", row.summary);
+    var summary = row.excerpt === undefined ? element("p", "", row.summary) : excerpt(row.excerpt);
     // English text in another edition is marked, as on the pages, so screen readers switch voice
     row.english.forEach(function (field) {
       var node = {title: a, summary: summary, publisher: publisher}[field];
