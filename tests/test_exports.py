@@ -213,9 +213,10 @@ ADDRESSES = Path(__file__).parent / "published-addresses.txt"
 
 
 def published(site: Path) -> set[str]:
-    """Every address of the site and of its editions (/es/…), less the theme's and the search
-    index's files, whose names change with each release."""
-    machinery = re.compile(r"^(?:[a-z]{2}/)?(?:assets|search|pagefind)/")
+    """Every address of the site and of its editions (/es/…), less the theme's, the search
+    index's and the resource filters' files, whose names change with each release or with the
+    content."""
+    machinery = re.compile(r"^(?:[a-z]{2}/)?(?:assets|search|pagefind|resources/filter)/")
     return {str(p.relative_to(site).as_posix()).removesuffix("index.html")
             for p in site.rglob("*") if p.is_file() and not p.name.endswith((".map", ".gz"))
             and not machinery.match(p.relative_to(site).as_posix())}
