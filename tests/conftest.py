@@ -1,6 +1,7 @@
 """Fixtures: a tiny scratch project written inline, and the sample site built once per session."""
 from __future__ import annotations
 
+import gzip
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -114,3 +115,45 @@ def scratch_config(project: Project) -> Path:
           - reunify
         """), encoding="utf-8")
     return config
+
+
+def pagefind_volatile(name: str) -> bool:
+    """Pagefind's files that differ from one run to the next for the same pages: it writes
+    each filter's values in hash-map order, so its filter files (and the files naming them by
+    their hash) are not byte for byte the same."""
+    return "/pagefind/filter/" in f"/{name}" or name.endswith((".pf_meta", "pagefind-entry.json"))
+
+
+def pagefind_content(files: dict[str, bytes]) -> dict:
+    """What those files say, in an order of our own: per edition, each filter's values and the
+    pages that have them, and the rest of the metadata less the files' hashes."""
+    import cbor2
+
+    def decoded(data: bytes):
+        data = gzip.decompress(data)
+        assert data.startswith(b"pagefind_dcd")
+        return cbor2.loads(data[len(b"pagefind_dcd"):])
+
+    editions: dict = {}
+    for name, data in files.items():
+        edition = name.split("/")[0] if not name.startswith("pagefind/") else "en"
+        if "/pagefind/filter/" in f"/{name}":
+            key, values = decoded(data)
+            editions.setdefault(edition, {}).setdefault("filters", {})[key] = sorted(values)
+        elif name.endswith(".pf_meta"):
+            version, pages, chunks, filters, sorts, meta_fields = decoded(data)
+            editions.setdefault(edition, {})["meta"] = (
+                version, pages, chunks, sorted(key for key, _ in filters), sorts, meta_fields)
+    return editions
+
+
+def site_differences(one: dict[str, bytes], other: dict[str, bytes]) -> list[str]:
+    """The files two builds do not have alike: missing from one, or different byte for byte
+    (Pagefind's filter files and those naming them: different in what they say)."""
+    names = sorted(name for name in set(one) ^ set(other) if not pagefind_volatile(name))
+    names += sorted(name for name in set(one) & set(other)
+                    if one[name] != other[name] and not pagefind_volatile(name))
+    if pagefind_content(one) != pagefind_content(other):
+        names.append("pagefind: filters or metadata")
+    return names
+

@@ -3,7 +3,6 @@ and the switch leads there, no English interface text, English content marked as
 Spanish dates and numbers, right language metadata, and `reunify check` listing what is left."""
 from __future__ import annotations
 
-import gzip
 import posixpath
 import re
 import shutil
@@ -18,7 +17,8 @@ from bs4 import BeautifulSoup
 from reunify import strings
 from reunify.cli import build_site, main
 
-from conftest import REPO, TODAY, content, page, parse, scratch_config
+from conftest import (REPO, TODAY, content, page, pagefind_content, parse, scratch_config,
+                      site_differences)
 
 SITE_URL = "https://reunification.example.org/"
 
@@ -435,44 +435,10 @@ def test_editions_built_side_by_side_are_the_editions_built_in_turn(tmp_path, mo
                            for p in sorted(site.rglob("*")) if p.is_file()}
     assert len(forks) == 1  # the side-by-side build did use a child process (which forked again)
     assert len(built[True]) > 200 and "es/pagefind/pagefind-entry.json" in built[True]
-    same, pagefind = ({name: data for name, data in files.items() if not _pagefind_volatile(name)}
-                      for files in built.values()), [_pagefind_content(files)
-                                                     for files in built.values()]
-    same = list(same)
-    assert sorted(same[0]) == sorted(same[1])
-    assert [name for name in same[0] if same[0][name] != same[1][name]] == []
-    assert pagefind[0] == pagefind[1] and pagefind[0]["en"]["filters"]["audience"]
+    assert site_differences(built[True], built[False]) == []
+    assert pagefind_content(built[True])["en"]["filters"]["audience"]
     assert leftovers() <= before
 
-
-def _pagefind_volatile(name: str) -> bool:
-    """Pagefind's files that differ from one run to the next for the same pages: it writes
-    each filter's values in hash-map order, so its filter files (and the files naming them by
-    their hash) are not byte for byte the same."""
-    return "/pagefind/filter/" in f"/{name}" or name.endswith((".pf_meta", "pagefind-entry.json"))
-
-
-def _pagefind_content(files: dict[str, bytes]) -> dict:
-    """What those files say, in an order of our own: per edition, each filter's values and the
-    pages that have them, and the rest of the metadata less the files' hashes."""
-    import cbor2
-
-    def decoded(data: bytes):
-        data = gzip.decompress(data)
-        assert data.startswith(b"pagefind_dcd")
-        return cbor2.loads(data[len(b"pagefind_dcd"):])
-
-    editions: dict = {}
-    for name, data in files.items():
-        edition = name.split("/")[0] if not name.startswith("pagefind/") else "en"
-        if "/pagefind/filter/" in f"/{name}":
-            key, values = decoded(data)
-            editions.setdefault(edition, {}).setdefault("filters", {})[key] = sorted(values)
-        elif name.endswith(".pf_meta"):
-            version, pages, chunks, filters, sorts, meta_fields = decoded(data)
-            editions.setdefault(edition, {})["meta"] = (
-                version, pages, chunks, sorted(key for key, _ in filters), sorts, meta_fields)
-    return editions
 
 
 @pytest.mark.parametrize("parallel", [True, False], ids=["side by side", "in turn"])

@@ -10,7 +10,7 @@ import pytest
 from reunify.cli import build_site
 from reunify.shells import Shell, token
 
-from conftest import REPO, TODAY, content, page, scratch_config
+from conftest import REPO, TODAY, content, page, scratch_config, site_differences
 
 
 def _files(site: Path) -> dict[str, bytes]:
@@ -29,8 +29,7 @@ def _without_shells(config: Path) -> None:
 
 
 def _differences(one: dict[str, bytes], other: dict[str, bytes]) -> list[str]:
-    return sorted(set(one) ^ set(other)) + sorted(
-        name for name in set(one) & set(other) if one[name] != other[name])
+    return site_differences(one, other)
 
 
 def test_the_sample_site_is_byte_for_byte_the_same_without_shells(sample_site, tmp_path):
