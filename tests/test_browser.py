@@ -182,6 +182,29 @@ def test_filters_fetch_only_what_the_choice_needs(visit, server):
     assert opened.errors == worded.errors == []
 
 
+def test_a_filter_that_cannot_load_says_so_and_works_when_tried_again(browser, server):
+    """On a connection that drops, the filter says it could not load and leaves the list as it
+    was; trying again once the connection is back works."""
+    page = browser.new_page()
+    page.route("**/resources/filter/**", lambda route: route.abort())
+    page.goto(server + "resources/?audiences=caregivers", wait_until="networkidle")
+    status = page.locator("[data-rf-status]")
+    page.wait_for_function("document.querySelector('[data-rf-status]').textContent"
+                           ".startsWith('The filters could not load')")
+    assert status.inner_text() == ("The filters could not load the resources. "
+                                   "Check your connection and try again.")
+    listed = page.locator("[data-rf-results] article")
+    assert listed.count() > 5  # the list as it came
+    assert page.locator("[data-rf-results]").get_attribute("aria-busy") is None
+    page.unroute("**/resources/filter/**")
+    page.get_by_role("button", name="Show resources").click()
+    page.wait_for_function("document.querySelector('[data-rf-status]').textContent"
+                           ".endsWith('resources') && !document.querySelector("
+                           "'[data-rf-results]').hasAttribute('aria-busy')")
+    assert status.inner_text() == f"{listed.count()} resources"
+    page.close()
+
+
 def test_text_filter_and_empty_result(visit, server):
     page = visit(server + "resources/?q=grief").page
     page.wait_for_function("location.search === '?q=grief'")

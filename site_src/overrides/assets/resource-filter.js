@@ -251,9 +251,11 @@
     }
     if (!Object.keys(wanted).length) { window.location.reload(); return; }
     var ticket = ++latest;
+    results.setAttribute("aria-busy", "true");  // dimmed until the matches are in
     (wanted.q ? byWords(wanted) : byValues(wanted)).then(function (matches) {
       return matches.cards(0, pageSize).then(function (rows) {
         if (ticket !== latest) return;  // a newer choice is on its way
+        results.removeAttribute("aria-busy");
         found = matches;
         results.textContent = "";
         shown = 0;
@@ -261,7 +263,11 @@
         if (pager) pager.hidden = true;
         status.textContent = message(found.count);
       });
-    }).catch(function () { if (ticket === latest) failed(); });
+    }).catch(function () {
+      if (ticket !== latest) return;
+      results.removeAttribute("aria-busy");
+      failed();
+    });
   }
 
   function add(rows, moveFocus) {
