@@ -298,11 +298,9 @@ class Renderer:
                 pages += self.paged("resource_facet.html", f"resources/{kind}/{facet.slug}/",
                                     self.t(heading + "_title", value=label), facet.items,
                                     RESOURCES_PER_PAGE)
-        # The filters show matches in the list's order: each page carries its place in it.
-        position = {r.id: number for number, r in enumerate(site.resources)}
         for resource in site.resources:
             page = self.page("resource.html", f"resources/{resource.id}/", resource.title,
-                             resource.description, resource=resource, position=position)
+                             resource.description, resource=resource)
             page.jsonld = structured.resource(site, resource, self.permalink)
             pages.append(page)
         out.add(Asset("resources/index.json", self.resource_index()))
