@@ -402,11 +402,10 @@ def test_many_matches_are_shown_a_page_at_a_time(browser, project, tmp_path):
         for i in range(95)))
     site = tmp_path / "site"
     config = scratch_config(project)
-    # as in mkdocs.yml: the campaign's CSS and filter script, and no MkDocs search (whose
-    # dialog would open for ?q=)
+    # as in mkdocs.yml: the campaign's CSS, and no MkDocs search (whose dialog would open for
+    # ?q=); the filter script comes with the list's first page
     config.write_text(config.read_text().replace("  - search\n", "")
-                      + "extra_css: [assets/campaign.css]\n"
-                      "extra_javascript: [assets/resource-filter.js]\n")
+                      + "extra_css: [assets/campaign.css]\n")
     build_site(project.root, site, config, TODAY)
     handler = functools.partial(QuietHandler, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -151,6 +151,20 @@ def test_filters_are_a_real_form_over_small_shipped_files(sample_site, sample):
     assert [row["id"] for row in rows] == [r.id for r in sample.resources]
 
 
+def test_the_filter_and_search_scripts_come_only_with_their_pages(sample_site):
+    """A phone's first visit to a story or the home page does not download the resource
+    filters' or the search page's script; the pages that use them load each once."""
+    def scripts(url):
+        return sorted(s["src"].rsplit("/", 1)[-1] for s in page(sample_site, url).select(
+            "script[src]") if "assets/javascripts/" not in s["src"])
+
+    assert scripts("") == scripts("stories/tucking-my-son-in-again") == ["copy-link.js"]
+    assert scripts("resources/bridging-the-gap") == ["copy-link.js"]
+    assert scripts("resources") == ["copy-link.js", "resource-filter.js"]
+    assert scripts("search") == ["copy-link.js", "site-search.js"]
+    assert scripts("es/resources") == ["copy-link.js", "resource-filter.js"]
+
+
 def test_organizations_by_state_with_ways_to_give(sample_site, sample):
     listing = content(page(sample_site, "organizations"))
     national = listing.select_one("#rf-national").find_parent("section")
