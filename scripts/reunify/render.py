@@ -303,8 +303,9 @@ class Renderer:
                              resource.description, resource=resource)
             page.jsonld = structured.resource(site, resource, self.permalink)
             pages.append(page)
-        out.add(Asset("resources/index.json", self.resource_index()))
-        for asset in self.resource_filter_files():
+        cards = self.resource_rows()
+        out.add(Asset("resources/index.json", self.resource_index(cards)))
+        for asset in self.resource_filter_files(cards):
             out.add(asset)
         return pages
 
@@ -383,7 +384,7 @@ class Renderer:
             return self.t(f"{kind}.{facet.label}")
         return self.term(facet.label)
 
-    def resource_filter_files(self) -> list[Asset]:
+    def resource_filter_files(self, rows: list[dict]) -> list[Asset]:
         """What the resource filters fetch when they are used without words, so that a visitor
         never downloads the whole list (at national size 10,000 resources, 550 KB gzipped):
 
@@ -407,14 +408,14 @@ class Renderer:
         for (field, value), found in places.items():
             gaps = [found[0]] + [b - a for a, b in zip(found, found[1:])]
             assets.append(Asset(f"resources/filter/{field}/{value}.json", _compact(gaps)))
-        rows = self.resource_rows()
         for n in range(0, len(rows), FILTER_CARDS_PER_FILE):
             assets.append(Asset(f"resources/filter/cards/{n // FILTER_CARDS_PER_FILE}.json",
                                 _compact(rows[n: n + FILTER_CARDS_PER_FILE])))
         return assets
 
     def resource_rows(self) -> list[dict]:
-        """A card's text for every resource, in the list's order."""
+        """A card's text for every resource, in the list's order (the filters' card files and
+        resources/index.json are made from it)."""
         rows = []
         for r in self.site.resources:
             publisher = self.site.org_by_id[r.publisher].name
@@ -435,25 +436,19 @@ class Renderer:
             rows.append(row)
         return rows
 
-    def resource_index(self) -> bytes:
+    def resource_index(self, cards: list[dict]) -> bytes:
         """Every resource in a compact list (published since the first hub: kept for those
-        who use it; the filters fetch the smaller files above)."""
-        rows = [{"id": r.id, "title": str(r.title), "format": r.format,
-                 "audiences": r.audiences, "topics": [slugify(t) for t in r.topics],
-                 "languages": r.languages, "states": r.states,
-                 "publisher": self.site.org_by_id[r.publisher].name, "year": r.year,
-                 "summary": r.description[:160]}
-                for r in self.site.resources]
-        for row, r in zip(rows, self.site.resources):
-            # English text in another edition: the filter marks it lang="en" as the pages do
-            publisher = self.site.org_by_id[r.publisher].name
-            untranslated = [name for name, value in (("title", r.title),
-                                                     ("summary", r.description),
-                                                     ("publisher", publisher))
-                            if isinstance(value, InEnglish)]
-            if untranslated:
-                row["english"] = untranslated
-        return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
+        who use it; the filters fetch the smaller files above). `cards` are `resource_rows()`."""
+        rows = []
+        for r, card in zip(self.site.resources, cards):
+            row = {"id": r.id, "title": card["title"], "format": r.format,
+                   "audiences": r.audiences, "topics": [slugify(t) for t in r.topics],
+                   "languages": r.languages, "states": r.states, "publisher": card["publisher"],
+                   "year": r.year, "summary": card["summary"][:160]}
+            if "english" in card:
+                row["english"] = card["english"]
+            rows.append(row)
+        return _compact(rows)
 
     def organizations(self, only: set[str] | None = None) -> list[Page]:
         """The partner pages; with `only`, just those partners' own pages."""
