@@ -48,7 +48,7 @@ themes: [visits]
 summary: A mother and her daughter are home together.
 consent:
   obtained: 2026-05-01
-  expires: 2028-05-01
+  expires: 2099-05-01
   scope: [web]
 ---
 They worked hard, and now they are home.

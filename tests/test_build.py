@@ -309,7 +309,7 @@ def test_a_failed_build_leaves_the_previous_site_untouched(project, tmp_path, ca
 def test_check_command_exit_codes(project, capsys):
     project.story("fine.md")
     assert main(["check", "--root", str(project.root), "--today", "2026-11-22"]) == 0
-    project.story("late.md", STORY.replace("expires: 2028-05-01", "expires: 2026-01-01"))
+    project.story("late.md", STORY.replace("expires: 2099-05-01", "expires: 2026-01-01"))
     assert main(["check", "--root", str(project.root), "--today", "2026-11-22"]) == 0
     assert main(["check", "--strict", "--root", str(project.root), "--today",
                  "2026-11-22"]) == 1

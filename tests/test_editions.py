@@ -381,7 +381,7 @@ def test_a_story_translation_is_checked_for_privacy_and_must_match_a_story(proje
         """))
     assert main(["check", "--root", str(project.root), "--today", "2026-11-22"]) == 1
     report = capsys.readouterr().out
-    assert "stories/home.es.md:5: record home: the story shows a phone number " \
+    assert "stories/home.es.md:5: record home, field body: the story shows a phone number " \
            "('402-555-0100')" in report
     assert "stories/away.es.md: record away: expected the translation of a story, but there " \
            "is no stories/away.md" in report

@@ -17,7 +17,7 @@ def _run(project, strict=False):
 
 
 @pytest.mark.parametrize("change, reason", [
-    (("expires: 2028-05-01", "expires: 2026-11-22"), "its consent expired on 2026-11-22"),
+    (("expires: 2099-05-01", "expires: 2026-11-22"), "its consent expired on 2026-11-22"),
     (("scope: [web]", "scope: [print]"), "its consent does not cover the web (scope: print)"),
     (("obtained: 2026-05-01", "obtained: 2026-12-01"),
      "its consent is dated 2026-12-01, after today"),
@@ -47,23 +47,19 @@ def test_privacy_check_flags_identifying_details(project):
                          "They lived at 1412 Oak Street.\n")
     project.story("leaky.md", body.replace("consent:", "private_names: [Maria]\nconsent:"))
     _, problems = _run(project)
-    messages = [p.format() for p in problems.sorted()]
-    assert messages == [
-        "stories/leaky.md:15: record leaky: the story shows an email address "
-        "('maria@example.com'), which could identify the family (hint: remove it or replace it "
-        "with a role, e.g. 'a mother in Alabama')",
-        "stories/leaky.md:15: record leaky: the story shows a phone number ('205-555-0143'), "
-        "which could identify the family (hint: remove it or replace it with a role, e.g. "
-        "'a mother in Alabama')",
-        "stories/leaky.md:15: record leaky: the story shows a name listed in private_names "
-        "('Maria'), which could identify the family (hint: remove it or replace it with a "
-        "role, e.g. 'a mother in Alabama')",
-        "stories/leaky.md:15: record leaky: the story shows a name listed in private_names "
-        "('maria'), which could identify the family (hint: remove it or replace it with a "
-        "role, e.g. 'a mother in Alabama')",
-        "stories/leaky.md:16: record leaky: the story shows a street address "
-        "('1412 Oak Street'), which could identify the family (hint: remove it or replace it "
-        "with a role, e.g. 'a mother in Alabama')",
+    hint = ("(hint: remove it or replace it with a role, e.g. 'a mother in Alabama'; if it is "
+            "safe and meant (an agency's public helpline), list it under privacy_exceptions)")
+    assert [p.format() for p in problems.sorted()] == [
+        "stories/leaky.md:15: record leaky, field body: the story shows an email address "
+        f"('maria@example.com'), which could identify the family {hint}",
+        "stories/leaky.md:15: record leaky, field body: the story shows a phone number "
+        f"('205-555-0143'), which could identify the family {hint}",
+        "stories/leaky.md:15: record leaky, field body: the story shows a name listed in "
+        f"private_names ('Maria'), which could identify the family {hint}",
+        "stories/leaky.md:15: record leaky, field body: the story shows a name listed in "
+        f"private_names ('maria'), which could identify the family {hint}",
+        "stories/leaky.md:16: record leaky, field body: the story shows a street address "
+        f"('1412 Oak Street'), which could identify the family {hint}",
     ]
 
 

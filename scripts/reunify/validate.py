@@ -11,24 +11,13 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 
-from . import editions
+from . import editions, geography, privacy
 from .load import Content, StoryFile
 from .problems import Problems
+from .sanitize import markdown_to_html
 from .strings import LOCALES, catalogue_problems, field_descriptions
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".avif"}
-
-# What would identify a family if it appeared in a story.
-_PRIVATE_PATTERNS = {
-    "an email address": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-    "a phone number": re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?!\d)"),
-    "a street address": re.compile(
-        r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Drive|Dr|Lane|Ln|"
-        r"Boulevard|Blvd|Court|Ct|Way|Place|Pl)\b"),
-    "a date of birth": re.compile(r"\b(?:born|birthday|date of birth|DOB)\b[^.\n]{0,25}\d{4}",
-                                  re.I),
-}
-
 
 def _check_references(content: Content, problems: Problems) -> None:
     orgs = {org.id for org in content.organizations}
@@ -153,13 +142,15 @@ def _check_insecure_links(content: Content, problems: Problems) -> None:
 
 
 def consent_problem(story: StoryFile, today: date) -> str | None:
-    """Why a story may not be published today, or None if it may."""
+    """Why a story may not be published today, or None if it may. A build may be told a date
+    (`--today`, $REUNIFY_TODAY) to show the site as it will be, but never one that brings
+    back a story whose consent has run out by the real date."""
     consent = story.meta.consent
     if "web" not in consent.scope:
         return "its consent does not cover the web (scope: " + ", ".join(consent.scope) + ")"
     if consent.obtained > today:
         return f"its consent is dated {consent.obtained}, after today"
-    if consent.expires <= today:
+    if consent.expires <= max(today, date.today()):
         return f"its consent expired on {consent.expires}"
     return None
 
@@ -169,7 +160,7 @@ def image_allowed(story: StoryFile) -> bool:
 
 
 def _check_story(story: StoryFile, content: Content, today: date, problems: Problems,
-                 strict: bool) -> None:
+                 strict: bool, known: privacy.KnownNames) -> None:
     reason = consent_problem(story, today)
     if reason:
         file, line, column = content.where("stories", story.id, "consent")
@@ -196,50 +187,124 @@ def _check_story(story: StoryFile, content: Content, today: date, problems: Prob
                           "consent does not include the image", record=story.id,
                           field="consent.image", hint="set `image: true` under consent only "
                           "once the family has agreed in writing")
-    _check_privacy(story, content, problems)
+    _check_privacy(story, content, problems, known)
 
 
-def _check_privacy(story: StoryFile, content: Content, problems: Problems) -> None:
-    texts = [(story.body, story.body_line, None)]
-    texts += [(story.meta.summary, content.where("stories", story.id, "summary")[1], "summary"),
-              (story.meta.title, content.where("stories", story.id, "title")[1], "title")]
-    texts += [(quote.text, content.where("stories", story.id, "quotes", i, "text")[1],
-               f"quotes[{i}].text") for i, quote in enumerate(story.meta.quotes)]
-    _find_private(story, story.file, texts, problems)
+def _story_fields(story: StoryFile, content: Content):
+    """(file, field, text, line, kind) for every field of a story and its translations that is
+    published or makes an address; kind is "markdown" (the body), "text" or "address"."""
+    meta = story.meta
+
+    def at(kind, *path):
+        return content.where(kind, story.id, *path)[1]
+
+    yield story.file, "file name", story.id, None, "address"
+    for i, old in enumerate(meta.previous_ids):
+        yield story.file, f"previous_ids[{i}]", old, at("stories", "previous_ids", i), "address"
+    yield story.file, "title", meta.title, at("stories", "title"), "text"
+    yield story.file, "summary", meta.summary, at("stories", "summary"), "text"
+    for i, theme in enumerate(meta.themes):
+        yield story.file, f"themes[{i}]", theme, at("stories", "themes", i), "text"
+    for i, quote in enumerate(meta.quotes):
+        yield story.file, f"quotes[{i}].text", quote.text, at("stories", "quotes", i, "text"), "text"
+        yield story.file, f"quotes[{i}].by", quote.by, at("stories", "quotes", i, "by"), "text"
+    if meta.image is not None:
+        yield story.file, "image.alt", meta.image.alt, at("stories", "image", "alt"), "text"
+    if meta.credit:
+        yield story.file, "credit", meta.credit, at("stories", "credit"), "text"
+    yield story.file, "body", story.body, story.body_line, "markdown"
     for language, own in story.translations.items():
-        kind = f"stories.{language}"
-        texts = [(own.body, own.body_line, None)]
-        texts += [(getattr(own.meta, name), content.where(kind, story.id, name)[1], name)
-                  for name in ("title", "summary", "image_alt", "credit")
-                  if getattr(own.meta, name)]
-        texts += [(quote.text, content.where(kind, story.id, "quotes", i, "text")[1],
-                   f"quotes[{i}].text") for i, quote in enumerate(own.meta.quotes)]
-        _find_private(story, own.file, texts, problems)
+        kind, text = f"stories.{language}", own.meta
+        for name in ("title", "summary", "image_alt", "credit"):
+            if getattr(text, name):
+                yield own.file, name, getattr(text, name), at(kind, name), "text"
+        for i, quote in enumerate(text.quotes):
+            yield own.file, f"quotes[{i}].text", quote.text, at(kind, "quotes", i, "text"), "text"
+            yield own.file, f"quotes[{i}].by", quote.by, at(kind, "quotes", i, "by"), "text"
+        yield own.file, "body", own.body, own.body_line, "markdown"
 
 
-@lru_cache(maxsize=20_000)
-def _private_details(text: str, names: tuple[str, ...]) -> tuple[tuple[str, int, str], ...]:
-    """(what, where, the text found) for each detail that could identify a family; the same
-    text gives the same answer, so a preview re-checks only the stories that changed."""
-    patterns = [(label, pattern) for label, pattern in _PRIVATE_PATTERNS.items()]
-    patterns += [("a name listed in private_names",
-                  re.compile(r"\b" + re.escape(name) + r"\b", re.I)) for name in names]
-    return tuple((label, m.start(), m.group(0)) for label, pattern in patterns
-                 for m in pattern.finditer(text))
+def known_names(content: Content) -> privacy.KnownNames:
+    """Organisations', programmes' and resources' names and the campaign's terms: capitalised
+    words in them are not taken for people's names ("Campus of Hope and Healing")."""
+    phrases = [org.name for org in content.organizations]
+    phrases += [text.name for org in content.organizations
+                for text in org.translations.values() if text.name]
+    phrases += [resource.title for resource in content.resources]
+    phrases += [text.title for resource in content.resources
+                for text in resource.translations.values() if text.title]
+    for campaign in [content.campaign, *content.archives]:
+        if campaign is not None:
+            phrases += [campaign.name, campaign.theme, campaign.tagline, campaign.host,
+                        campaign.hashtag.lstrip("#")]
+            phrases += [value for text in campaign.translations.values()
+                        for value in (text.name, text.theme, text.tagline)]
+    phrases += list(geography.STATES.values())
+    phrases += [term for terms in content.terms.values() for pair in terms.items()
+                for term in pair]
+    return privacy.known_names(tuple(phrase for phrase in phrases if phrase))
 
 
-def _find_private(story: StoryFile, file, texts, problems: Problems) -> None:
+@lru_cache(maxsize=50_000)
+def _findings(text: str, kind: str, names: tuple[str, ...], exceptions: frozenset[str],
+              known) -> tuple[tuple[privacy.Finding, ...], tuple[privacy.Finding, ...]]:
+    """(errors, warnings) for one field; the same field gives the same answer, so a preview
+    re-checks only what changed."""
+    if kind == "address":
+        words = text.replace("-", " ")
+        return (tuple(privacy.private_details(words, names)),
+                tuple(privacy.likely_names_in_slug(text, exceptions)))
+    shown = privacy.shown(markdown_to_html(text) if kind == "markdown" else text)
+    return (tuple(privacy.private_details(shown, names)),
+            tuple(privacy.likely_names(shown, known, exceptions)))
+
+
+def _body_line(body: str, first_line: int, found: str) -> int:
+    """The line of the body where `found` is shown: each line (then each pair of lines)
+    rendered on its own, as the check reads the whole body."""
+    target = privacy.fold_word(found).strip()
+    lines = body.split("\n")
+    for width in (1, 2, 3):
+        for index in range(len(lines) - width + 1):
+            chunk = "\n".join(lines[index:index + width])
+            if target and chunk.strip() and target in privacy.fold_word(
+                    privacy.shown(markdown_to_html(chunk))):
+                return first_line + index
+    return first_line
+
+
+_PRIVACY_HINT = ("remove it or replace it with a role, e.g. 'a mother in Alabama'; if it is "
+                 "safe and meant (an agency's public helpline), list it under "
+                 "privacy_exceptions")
+_NAME_HINT = ("if it is someone's name, replace it with a role, e.g. 'her son'; if it is not a "
+              "person (a place, a programme), add it to privacy_exceptions")
+
+
+def _check_privacy(story: StoryFile, content: Content, problems: Problems,
+                   known: privacy.KnownNames) -> None:
     names = tuple(story.meta.private_names)
-    allowed = {text.lower() for text in story.meta.privacy_exceptions}
-    for text, first_line, field in texts:
-        for label, start, found in _private_details(text, names):
-            if found.lower() in allowed:
+    exceptions = frozenset(privacy.fold_word(text).strip()
+                           for text in story.meta.privacy_exceptions)
+    # an exception may be a phrase ("Campus of Hope and Healing") as well as a word ("Hope")
+    known = (known, privacy.known_names(tuple(story.meta.privacy_exceptions)))
+    for file, field, text, line, kind in _story_fields(story, content):
+        errors, warnings = _findings(text, kind, names, exceptions, known)
+        # a listed name is reported once, not again as a likely one
+        warnings = [w for w in warnings if not any(
+            e.start <= w.start < e.start + len(e.found) for e in errors)]
+        for finding, report in [(f, problems.add) for f in errors] + \
+                [(f, problems.warn) for f in warnings]:
+            if privacy.fold_word(finding.found).strip() in exceptions:
                 continue
-            line = first_line + text[:start].count("\n") if first_line else None
-            problems.add(file, line, None,
-                         f"the story shows {label} ({found!r}), which could identify "
-                         "the family", record=story.id, field=field,
-                         hint="remove it or replace it with a role, e.g. 'a mother in Alabama'")
+            where = _body_line(text, line, finding.found) if kind == "markdown" else line
+            if finding.what == "a likely personal name":
+                report(file, where, None, f"{finding.found!r} looks like a person's name; "
+                       "nobody may be named in a story", record=story.id, field=field,
+                       hint=_NAME_HINT)
+            else:
+                report(file, where, None, f"the story shows {finding.what} "
+                       f"({finding.found!r}), which could identify the family",
+                       record=story.id, field=field, hint=_PRIVACY_HINT)
 
 
 FEED_FAILING_DAYS = 7
@@ -406,7 +471,8 @@ def check(content: Content, today: date, problems: Problems, *, strict: bool = F
     _check_previous_ids(content, problems)
     _check_feeds(content, today, problems)
     _check_translations(content, problems)
+    known = known_names(content)
     for story in content.stories:
-        _check_story(story, content, today, problems, strict)
+        _check_story(story, content, today, problems, strict, known)
     if translations:
         report_untranslated(content, problems)
