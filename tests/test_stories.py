@@ -80,3 +80,23 @@ def test_image_needs_alt_text_a_file_and_its_own_consent(project):
         "will not be shown: the family's consent does not include the image (hint: set "
         "`image: true` under consent only once the family has agreed in writing)",
     ]
+
+
+def test_a_date_in_the_past_never_brings_back_a_story_whose_consent_has_run_out(project):
+    """`--today` may show the site as it will be, not as it was: consent that has expired by
+    the real date stays expired (this consent ended on 2026-11-01, before this test was written)."""
+    from datetime import date
+
+    project.story("expired.md", STORY.replace("expires: 2099-05-01", "expires: 2026-11-01"))
+    project.story("current.md")
+    problems = Problems(root=project.root)
+    content = load(project.root, problems)
+    june = date(2026, 6, 10)
+    check(content, june, problems)
+    assert [s.id for s in build(content, june).stories] == ["current"]
+    assert [p.message for p in problems.items] == [
+        "this story will not be published: its consent expired on 2026-11-01"]
+    later = date(2027, 6, 10)  # a later date hides what expires before it
+    project.story("current.md", STORY.replace("expires: 2099-05-01", "expires: 2027-01-01"))
+    content = load(project.root, Problems(root=project.root))
+    assert [s.id for s in build(content, later).stories] == []

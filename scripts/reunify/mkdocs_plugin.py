@@ -45,7 +45,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
-from . import editions
+from . import editions, images
 from .localize import untranslated_block
 from .pipeline import Prepared, prepare
 from .preview import Preview
@@ -375,6 +375,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
                 file = File.generated(config, asset.path, content=asset.content)
             _mark(file, changed is None or asset.path in changed)
             files.append(file)
+        self._strip_images(files, config)
         self.untranslated = set()
         if self.language != editions.DEFAULT:
             english = editions.pages_dir(self.root(config), editions.DEFAULT)
@@ -384,6 +385,19 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
                     files.append(File.generated(config, uri, abs_src_path=str(source)))
                     self.untranslated.add(uri)
         return files
+
+    def _strip_images(self, files: Files, config) -> None:
+        """Images of the hand-written pages and theme overrides leave without their metadata
+        (Material's own files are left as they are)."""
+        root = self.root(config).resolve()
+        for file in list(files):
+            suffix = Path(file.src_uri).suffix.lower()
+            if file.generated_by is not None or suffix not in images.PAGE_IMAGES or \
+                    not file.abs_src_path or root not in Path(file.abs_src_path).resolve().parents:
+                continue
+            files.remove(file)
+            files.append(File.generated(config, file.src_uri,
+                                        content=images.page_image(Path(file.abs_src_path))))
 
     def on_pre_page(self, page, *, config, files):
         # A generated page is finished HTML: MkDocs need not set up a Markdown converter with

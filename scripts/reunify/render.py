@@ -25,7 +25,7 @@ from .localize import UNTRANSLATED_CLASS, InEnglish, Terms, Untranslated, untran
 from .output import Asset, Output, Page
 from .sanitize import markdown_to_html
 from .strings import Strings, field_descriptions
-from . import exports, syndication, structured
+from . import exports, images, syndication, structured
 from .validate import image_allowed, is_stale
 
 STORIES_PER_PAGE = 12
@@ -75,12 +75,14 @@ class Renderer:
         self.home_intro = home_intro
         self.site_url = site_url.rstrip("/") + "/" if site_url else "/"
         self.shared = shared
+        self.image_cache = images.cache_folder(site.content.root)
         self.term = Terms(site.content, self.language, DEFAULT)
         self.env = Environment(loader=PackageLoader("reunify", "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                auto_reload=False)
         self.env.globals.update(
             t=strings, site=site, campaign=site.campaign, state_name=self.state_name,
+            site_root=shared,
             link=self._link, event_start=event_start, event_end=event_end, today=site.today,
             image_allowed=image_allowed, filesize=self.filesize, org_of=site.org_by_id.get,
             slug=slugify, items_received=items_received,
@@ -257,18 +259,19 @@ class Renderer:
         for story in site.stories:
             if only is not None and story.id not in only:
                 continue
-            image = None
+            picture = None
             if image_allowed(story):
-                image = f"stories/{story.id}/{Path(story.meta.image.src).name}"
-                if self.language == DEFAULT:
-                    out.add(Asset(image, source=story.file.parent / story.meta.image.src))
-                else:  # one copy of the photo, at the site root, serves every edition
-                    image = self.shared + image
+                picture, files = images.publish(story.file.parent / story.meta.image.src,
+                                                f"stories/{story.id}/", self.image_cache)
+                if self.language == DEFAULT:  # one copy, at the site root, for every edition
+                    for path, source in files.items():
+                        out.add(Asset(path, source=source))
+            image = self.shared + picture.largest.path if picture else None
             body = Markup(markdown_to_html(story.body))
             if story.body_language:
                 body = untranslated_block(body)
             page = self.page("story.html", f"stories/{story.id}/", story.meta.title,
-                             story.meta.summary, story=story, image=image, body=body,
+                             story.meta.summary, story=story, picture=picture, body=body,
                              related=site.related.get(story.id, []))
             page.jsonld = structured.story(site, story, self.permalink, image)
             pages.append(page)

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 
-from . import editions, geography, privacy
+from . import editions, geography, images, privacy
 from .load import Content, StoryFile
 from .problems import Problems
 from .sanitize import markdown_to_html
@@ -181,6 +181,9 @@ def _check_story(story: StoryFile, content: Content, today: date, problems: Prob
             problems.add(file, line, column, f"the image file {image.src!r} does not exist",
                          record=story.id, field="image.src",
                          hint=f"put the image in {folder.name}/ or correct the name")
+        elif images.problem(target):
+            problems.add(file, line, column, images.problem(target), record=story.id,
+                         field="image.src", hint="export the photo again as a JPEG or PNG")
         if not story.meta.consent.image:
             file, line, column = content.where("stories", story.id, "consent")
             problems.warn(file, line, column, "the image will not be shown: the family's "
