@@ -157,3 +157,76 @@ def test_a_build_removes_what_builds_killed_outright_left_behind(project, tmp_pa
         running.wait()
         for folder in kept:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+OFF_SITE_IMAGES = ["/\\evil.example/a.png", " //evil.example/b.png", "\t//evil.example/c.png",
+                   "\\/evil.example/d.png", "/\t/evil.example/e.png", "HTTPS://evil.example/f.png",
+                   "https://user@evil.example/g.png", "data:image/png;base64,iVBORw0KGgo=",
+                   "&#47;&#47;evil.example/h.png"]
+
+
+def _loads_from(page_url: str, soup) -> set[str]:
+    """The hosts a browser would contact for the page's images, resolving addresses by the
+    WHATWG URL standard (ada), as browsers do."""
+    import ada_url
+
+    hosts = set()
+    for img in soup.find_all(["img", "source"]):
+        addresses = [img.get("src")] if img.get("src") is not None else []
+        addresses += [c.strip().split()[0] for c in (img.get("srcset") or "").split(",")
+                      if c.strip()]
+        for address in addresses:
+            url = ada_url.URL(ada_url.join_url(page_url, address))
+            hosts.add(url.host if url.protocol in ("http:", "https:") else url.protocol)
+    return hosts
+
+
+def test_images_load_only_from_the_site_however_their_address_is_written(project, tmp_path):
+    body = "\n\n".join(f'<img src="{src}" alt="x{i}">' for i, src in enumerate(OFF_SITE_IMAGES))
+    body += '\n\n<img alt="set" srcset="ok.png 1x, //evil.example/2x.png 2x">'
+    body += '\n\n![markdown](//evil.example/m.png) ![kept](/stories/local.png)'
+    project.story("pictures.md", STORY.replace("They worked hard, and now they are home.", body))
+    site = tmp_path / "out"
+    build_site(project.root, site, scratch_config(project), TODAY)
+    story = content(page(site, "stories/pictures"))
+    assert _loads_from("https://hub.example/stories/pictures/", story) == {"hub.example"}
+    assert story.select_one('img[alt="kept"]')["src"] == "/stories/local.png"
+    problems = Problems(root=project.root)
+    from reunify.load import load
+    from reunify.validate import check
+    check(load(project.root, problems), TODAY, problems, translations=False)
+    # every address above, the srcset and the Markdown image; but Markdown turns the tab of
+    # "/\t/evil…" into spaces, which makes it a (broken) address on the site
+    assert len(problems.warnings) == len(OFF_SITE_IMAGES) + 1 and not problems.errors
+    assert problems.warnings[0].message == (
+        "the image would load from another site, so it is left out: '/\\\\evil.example/a.png'")
+    assert problems.warnings[0].line == 14
+
+
+@pytest.mark.parametrize("link, problem", [
+    ("https://user:secret@partner.example/", "the link carries a user name or password"),
+    ("https://token@partner.example/", "the link carries a user name or password"),
+    ("mailto:team@example.org?cc=someone@example.net", "the mail link adds recipients"),
+    ("mailto:team@example.org?subject=Hi&body=My%20address", "the mail link adds recipients"),
+    ("mailto:team@example.org,other@example.net", "the mail link adds recipients"),
+])
+def test_links_with_credentials_or_mail_fields_are_refused_with_their_line(project, capsys,
+                                                                          link, problem):
+    project.story("linked.md", STORY.replace("They worked hard", f"They [wrote]({link}) hard"))
+    assert main(["check", "--root", str(project.root), "--today", "2026-11-22"]) == 1
+    out = capsys.readouterr().out
+    assert f"stories/linked.md:14: record linked, field body: {problem}" in out
+    project.story("linked.md")
+    project.resources(organizations=ORG.replace("website: https://helpers.example.org/",
+                                                f"website: {link}"))
+    assert main(["check", "--root", str(project.root), "--today", "2026-11-22"]) == 1
+    out = capsys.readouterr().out
+    assert f"resources.yaml:13:14: record helpers, field website: {problem}" in out
+
+
+def test_a_hand_written_page_with_a_mail_link_with_fields_is_refused(project, capsys):
+    (project.root / "site_src" / "pages").mkdir(parents=True)
+    (project.root / "site_src" / "pages" / "help.md").write_text(
+        "# Help\n\nWrite to us.\n\n[Email](mailto:team@example.org?bcc=list@example.net)\n")
+    assert main(["check", "--root", str(project.root), "--today", "2026-11-22"]) == 1
+    assert "site_src/pages/help.md:5: the mail link adds recipients" in capsys.readouterr().out

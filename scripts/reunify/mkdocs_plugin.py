@@ -389,11 +389,13 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
     def _strip_images(self, files: Files, config) -> None:
         """Images of the hand-written pages and theme overrides leave without their metadata
         (Material's own files are left as they are)."""
-        root = self.root(config).resolve()
+        ours = [Path(folder).resolve() for folder in (config.docs_dir, config.theme.custom_dir)
+                if folder]
         for file in list(files):
             suffix = Path(file.src_uri).suffix.lower()
             if file.generated_by is not None or suffix not in images.PAGE_IMAGES or \
-                    not file.abs_src_path or root not in Path(file.abs_src_path).resolve().parents:
+                    not file.abs_src_path or \
+                    not any(folder in Path(file.abs_src_path).resolve().parents for folder in ours):
                 continue
             files.remove(file)
             files.append(File.generated(config, file.src_uri,

@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from .geography import NATIONAL, STATES, code_for_name
+from .sanitize import link_problem
 
 
 class Expect:
@@ -47,9 +48,13 @@ def _slug(value: str) -> str:
 
 def _url(value: str) -> str:
     parts = urlsplit(value.strip())
-    if parts.scheme in ("http", "https") and parts.netloc and " " not in value.strip():
-        return value.strip()
-    if parts.scheme in ("mailto", "tel") and parts.path:
+    if (parts.scheme in ("http", "https") and parts.netloc and " " not in value.strip()) or \
+            (parts.scheme in ("mailto", "tel") and parts.path):
+        problem = link_problem(value.strip())
+        if problem:
+            raise _invalid(f"{problem}, found {value!r}",
+                           "give the plain address: https://example.org/… or "
+                           "mailto:someone@example.org")
         return value.strip()
     hint = "web addresses start with https://"
     if "@" in value and not parts.scheme:

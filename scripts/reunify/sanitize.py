@@ -8,7 +8,10 @@ construct is spelled or nested does not matter.
 from __future__ import annotations
 
 from functools import lru_cache
+from html.parser import HTMLParser
+from urllib.parse import unquote
 
+import ada_url
 import markdown
 import nh3
 
@@ -21,7 +24,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
     "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "img": {"src", "srcset", "alt", "title", "width", "height"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
     "ol": {"start"},
@@ -32,11 +35,77 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
 
 
-def _local_images_only(tag: str, attribute: str, value: str) -> str | None:
-    """Visitors' browsers must not contact third parties: images come from the site itself."""
-    if tag == "img" and attribute == "src" and (":" in value.split("/")[0] or
-                                                value.startswith("//")):
+# Two places where content's addresses are resolved: an address that stays on the site resolves
+# to the same site from both (so a full address, even to one of these, is not on the site).
+_SITES = ("https://reunify.invalid/a/page/", "https://other.invalid/b/")
+
+
+def _resolved(value: str, base: str = _SITES[0]) -> ada_url.URL | None:
+    """The address as a browser resolves it (WHATWG URL: spaces and tabs, backslashes,
+    `/\\host`, `\\/host`…), or None if a browser would not load it at all."""
+    try:
+        return ada_url.URL(ada_url.join_url(base, value))
+    except ValueError:
         return None
+
+
+def on_site(value: str) -> bool:
+    """Whether an image address stays on the site itself (a relative address)."""
+    for base in _SITES:
+        url = _resolved(value, base)
+        if url is None or url.origin != ada_url.URL(base).origin or url.username:
+            return False
+    return True
+
+
+def srcset_addresses(value: str) -> list[str]:
+    """The addresses of a srcset, split as the HTML standard says (a candidate is an address
+    up to whitespace, then an optional descriptor up to a comma)."""
+    found, at = [], 0
+    while at < len(value):
+        while at < len(value) and (value[at].isspace() or value[at] == ","):
+            at += 1
+        start = at
+        while at < len(value) and not value[at].isspace():
+            at += 1
+        address = value[start:at]
+        if address.endswith(","):
+            address = address.rstrip(",")
+        else:
+            depth = 0
+            while at < len(value) and (depth or value[at] != ","):
+                depth += {"(": 1, ")": -1}.get(value[at], 0)
+                at += 1
+        if address:
+            found.append(address)
+    return found
+
+
+def link_problem(value: str) -> str | None:
+    """Why a link may not be published, in an editor's words, or None."""
+    url = _resolved(value)
+    if url is None:
+        return None
+    if url.username or url.password:
+        return "the link carries a user name or password"
+    if url.protocol == "mailto:":
+        address = unquote(url.pathname)
+        if url.search or any(ch in address for ch in "?&,;"):
+            return ("the mail link adds recipients or fields (cc, bcc, subject, body), which "
+                    "could send a reader's message elsewhere")
+    return None
+
+
+def _allowed(tag: str, attribute: str, value: str) -> str | None:
+    """Visitors' browsers must not contact third parties: images come from the site itself;
+    links never carry credentials or pre-filled mail fields."""
+    if tag == "img" and attribute == "src":
+        return value if on_site(value) else None
+    if tag == "img" and attribute == "srcset":
+        addresses = srcset_addresses(value)
+        return value if addresses and all(on_site(a) for a in addresses) else None
+    if tag == "a" and attribute == "href":
+        return None if link_problem(value) else value
     return value
 
 
@@ -45,7 +114,7 @@ def clean_html(html: str, *, images: bool = True) -> str:
     tags = ALLOWED_TAGS if images else ALLOWED_TAGS - {"img"}
     return nh3.clean(html, tags=tags, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes=URL_SCHEMES, link_rel="noopener noreferrer",
-                     strip_comments=True, attribute_filter=_local_images_only)
+                     strip_comments=True, attribute_filter=_allowed)
 
 
 @lru_cache(maxsize=1)
@@ -96,4 +165,41 @@ _PAGE_TAGS = ALLOWED_TAGS | {"h1", "section", "aside", "nav"}
 def clean_page_html(html: str) -> str:
     """Hand-written pages keep the ids and classes MkDocs gives headings and admonitions."""
     return nh3.clean(html, tags=_PAGE_TAGS, attributes=_PAGE_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel=None, strip_comments=True, attribute_filter=_local_images_only)
+                     link_rel=None, strip_comments=True, attribute_filter=_allowed)
+
+
+class _Addresses(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value is not None and (tag, name) in (("a", "href"), ("img", "src"),
+                                                      ("img", "srcset")):
+                self.found.append((tag, name, value))
+
+
+def address_problems(html: str) -> list[tuple[str, str]]:
+    """(address, what is wrong) for each link or image in rendered, not yet sanitised, HTML
+    that the sanitiser would remove: editors are told rather than left to wonder."""
+    parser = _Addresses()
+    parser.feed(html)
+    parser.close()
+    problems = []
+    for tag, name, value in parser.found:
+        if name == "href":
+            problem = link_problem(value)
+        elif name == "src":
+            problem = None if on_site(value) else "the image would load from another site"
+        else:
+            problem = None if all(on_site(a) for a in srcset_addresses(value)) else \
+                "the image would load from another site"
+        if problem:
+            problems.append((value, problem))
+    return problems
+
+
+def raw_html(text: str) -> str:
+    """Markdown rendered as a build renders it, before sanitising."""
+    return _converter().reset().convert(text)

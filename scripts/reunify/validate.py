@@ -5,8 +5,10 @@ as errors; the build stops before anything is written.
 """
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
+from pathlib import Path
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -14,7 +16,7 @@ from babel import Locale, UnknownLocaleError
 from . import editions, geography, images, privacy
 from .load import Content, StoryFile
 from .problems import Problems
-from .sanitize import markdown_to_html
+from .sanitize import address_problems, markdown_to_html, raw_html
 from .strings import LOCALES, catalogue_problems, field_descriptions
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".avif"}
@@ -191,6 +193,9 @@ def _check_story(story: StoryFile, content: Content, today: date, problems: Prob
                           field="consent.image", hint="set `image: true` under consent only "
                           "once the family has agreed in writing")
     _check_privacy(story, content, problems, known)
+    _check_addresses(story.file, story.body, story.body_line, problems, story.id)
+    for own in story.translations.values():
+        _check_addresses(own.file, own.body, own.body_line, problems, story.id)
 
 
 def _story_fields(story: StoryFile, content: Content):
@@ -281,6 +286,43 @@ _PRIVACY_HINT = ("remove it or replace it with a role, e.g. 'a mother in Alabama
                  "privacy_exceptions")
 _NAME_HINT = ("if it is someone's name, replace it with a role, e.g. 'her son'; if it is not a "
               "person (a place, a programme), add it to privacy_exceptions")
+
+
+def _source_line(text: str, first_line: int, address: str) -> int:
+    for index, line in enumerate(text.split("\n")):
+        if address in line or html.escape(address, quote=False) in line:
+            return first_line + index
+    return first_line
+
+
+def _check_addresses(file, text: str, first_line: int, problems: Problems,
+                     record: str | None = None) -> None:
+    """Links and images in Markdown that the sanitiser would remove, reported where they are."""
+    if "](" not in text and "<" not in text and "]:" not in text:
+        return
+    for address, problem in address_problems(raw_html(text)):
+        line = _source_line(text, first_line, address)
+        field = "body" if record else None
+        if problem.startswith("the image"):  # left out of the page, which still builds
+            problems.warn(file, line, None, f"{problem}, so it is left out: {address!r}",
+                          record=record, field=field,
+                          hint="put the image in the site's files and link to it there")
+        else:
+            problems.add(file, line, None, f"{problem}: {address!r}", record=record,
+                         field=field, hint="give the plain address, e.g. https://example.org/"
+                                           "… or mailto:someone@example.org")
+
+
+def check_pages(root: Path, problems: Problems) -> None:
+    """The hand-written pages and home page texts of every edition."""
+    for language in editions.languages(root):
+        folder = editions.pages_dir(root, language)
+        files = sorted(folder.rglob("*.md")) if folder.is_dir() else []
+        files.append(editions.home_intro(root, language))
+        for file in files:
+            if file.is_file():
+                text = file.read_text(encoding="utf-8", errors="replace")
+                _check_addresses(file, text, 1, problems)
 
 
 def _check_privacy(story: StoryFile, content: Content, problems: Problems,
@@ -477,5 +519,6 @@ def check(content: Content, today: date, problems: Problems, *, strict: bool = F
     known = known_names(content)
     for story in content.stories:
         _check_story(story, content, today, problems, strict, known)
+    check_pages(content.root, problems)
     if translations:
         report_untranslated(content, problems)
