@@ -82,7 +82,8 @@ def _serve(httpserver, path, body, status=200, content_type="application/rss+xml
 
 def _refresh(tmp_path, urls: dict, now=NOW):
     out = io.StringIO()
-    snapshot = feeds.refresh(urls, tmp_path / "partner-news.json", out=out, now=now)
+    snapshot = feeds.refresh(urls, tmp_path / "partner-news.json", out=out, now=now,
+                             allowed=feeds.any_address)  # the test servers are on 127.0.0.1
     return snapshot, out.getvalue()
 
 
@@ -241,7 +242,7 @@ def test_news_page_and_organisation_page_read_only_the_snapshot(httpserver, proj
     url = _serve(httpserver, "/rss", RSS)
     project.resources(organizations=ORG.replace("    last_verified",
                                                 f"    feed_url: {url}\n    last_verified"))
-    assert main(["feeds", "refresh", "--root", str(project.root)]) == 0
+    assert main(["feeds", "refresh", "--root", str(project.root), "--allow-private-addresses"]) == 0
     httpserver.clear()  # the build must not need the network
     httpserver.stop()
     site = tmp_path / "out"
@@ -276,3 +277,75 @@ def test_check_reports_feeds_failing_for_over_a_week(project):
         "resources.yaml:16:15: warning: record helpers, field feed_url: the feed has failed since "
         "2026-11-01: the server answered 404 (hint: check the address on the partner's site, or "
         "remove feed_url)"]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "127.1", "2130706433", "0x7f000001",
+                                  "[::1]", "[::ffff:127.0.0.1]"])
+def test_feeds_on_this_machine_are_refused_before_connecting(httpserver, host):
+    _serve(httpserver, "/rss", RSS)
+    url = f"http://{host}:{httpserver.port}/rss"
+    with pytest.raises(feeds.FetchError, match="is a private or special address .* only public "
+                                               "addresses are fetched"):
+        feeds.fetch(url)
+    assert httpserver.log == []  # nothing reached the server
+
+
+@pytest.mark.parametrize("address, public", [
+    ("93.184.215.14", True), ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", True),
+    ("127.0.0.1", False), ("10.1.2.3", False), ("172.16.0.9", False), ("192.168.1.1", False),
+    ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False), ("::1", False),
+    ("fe80::1", False), ("fc00::1", False), ("::ffff:10.0.0.1", False), ("224.0.0.1", False),
+    ("192.0.2.1", False), ("255.255.255.255", False)])
+def test_only_public_addresses_count_as_public(address, public):
+    assert feeds.public_address(address) is public
+
+
+def test_a_redirect_to_a_private_address_is_refused_before_connecting(httpserver):
+    """Here 127.0.0.1 stands for the public internet, and 127.0.0.2 for a private address."""
+    port = httpserver.port
+    httpserver.expect_request("/rss").respond_with_data(
+        "", status=302, headers={"Location": f"http://127.0.0.2:{port}/inside"})
+    url = f"http://127.0.0.1:{port}/rss"
+    with pytest.raises(feeds.FetchError, match=r"127\.0\.0\.2 is a private or special address"):
+        feeds.fetch(url, allowed=lambda address: address == "127.0.0.1")
+    assert [request.path for request, _ in httpserver.log] == ["/rss"]
+
+
+def test_an_https_feed_may_not_redirect_to_http(tmp_path):
+    import ssl
+
+    import trustme
+    from pytest_httpserver import HTTPServer
+
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    plain, secure = HTTPServer(host="127.0.0.1"), HTTPServer(host="127.0.0.1", ssl_context=context)
+    plain.start()
+    secure.start()
+    try:
+        plain.expect_request("/rss").respond_with_data(RSS, content_type="application/rss+xml")
+        secure.expect_request("/rss").respond_with_data(RSS, content_type="application/rss+xml")
+        secure.expect_request("/moved").respond_with_data(
+            "", status=301, headers={"Location": plain.url_for("/rss")})
+        secure_url = f"https://127.0.0.1:{secure.port}"
+        assert feeds.fetch(f"{secure_url}/rss", allowed=feeds.any_address,
+                           verify=str(bundle)).status == 200
+        with pytest.raises(feeds.FetchError, match="the https feed redirected to http://"):
+            feeds.fetch(f"{secure_url}/moved", allowed=feeds.any_address, verify=str(bundle))
+        assert plain.log == []
+    finally:
+        plain.stop()
+        secure.stop()
+
+
+def test_refresh_without_the_test_switch_refuses_a_local_feed(httpserver, project, capsys):
+    url = _serve(httpserver, "/rss", RSS)
+    project.resources(organizations=ORG.replace("    last_verified",
+                                                f"    feed_url: {url}\n    last_verified"))
+    main(["feeds", "refresh", "--root", str(project.root)])
+    saved = json.loads((project.root / "partner-news.json").read_text())
+    assert "is a private or special address" in saved["feeds"]["helpers"]["error"]
+    assert httpserver.log == []

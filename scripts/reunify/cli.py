@@ -421,7 +421,7 @@ def cmd_schema(args) -> int:
 
 
 def cmd_feeds(args) -> int:
-    from .feeds import refresh
+    from .feeds import any_address, public_address, refresh
     from .load import NEWS_SNAPSHOT, load_resources, Content
     from .problems import Problems
 
@@ -435,7 +435,8 @@ def cmd_feeds(args) -> int:
         print("Fix resources.yaml first; no feed was fetched.", file=sys.stderr)
         return 1
     print(f"Fetching {len(feeds)} partner feed(s)…", file=sys.stderr)
-    snapshot = refresh(feeds, root / NEWS_SNAPSHOT)
+    snapshot = refresh(feeds, root / NEWS_SNAPSHOT, allowed=any_address
+                       if args.allow_private_addresses else public_address)
     failed = sorted(org for org, state in snapshot["feeds"].items() if state.get("error"))
     print(f"Wrote {NEWS_SNAPSHOT}: {len(feeds) - len(failed)} feed(s) fine, "
           f"{len(failed)} failed" + (f" ({', '.join(failed)})" if failed else ""),
@@ -533,6 +534,9 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("feeds", help="partner news feeds")
     p.add_argument("action", choices=["refresh"], help="fetch every partner feed now")
     p.add_argument("--root", default=".", help="project folder (default: current folder)")
+    p.add_argument("--allow-private-addresses", action="store_true",
+                   help="also fetch feeds on this machine or a private network (for tests "
+                        "with local servers only)")
     p.set_defaults(run=cmd_feeds)
     p = commands.add_parser("new-year", help="archive this year's campaign and start the next")
     p.add_argument("year", type=int, help="the new campaign year, e.g. 2027")

@@ -11,18 +11,22 @@ from __future__ import annotations
 import calendar
 import hashlib
 import html
+import ipaddress
 import json
+import socket
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import nh3
 import requests
+import requests.adapters
+import urllib3
 
 from .sanitize import clean_html
 
@@ -61,8 +65,77 @@ class Response:
     headers: dict = field(default_factory=dict)
 
 
-def fetch(url: str, etag: str | None = None, last_modified: str | None = None) -> Response:
-    """GET `url` with every limit applied; raise FetchError with a reason an editor can read."""
+class AddressRefused(Exception):
+    """A feed's address (or a redirect) leads to this machine or a private network. Not an
+    OSError, so that urllib3 and requests let it through with its message."""
+
+
+def public_address(address: str) -> bool:
+    """Whether an IP address is on the public internet: not loopback, private, link-local,
+    shared, reserved, multicast or documentation, including IPv4 written as IPv6."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def any_address(address: str) -> bool:
+    return True
+
+
+class _Guarded:
+    """A urllib3 connection that resolves the host itself, refuses it if any address it has
+    is not allowed, and connects to the addresses it checked (so that a second look-up cannot
+    answer differently)."""
+
+    allowed = staticmethod(public_address)
+
+    def _new_conn(self):
+        host = self._dns_host.strip("[]")
+        try:
+            found = socket.getaddrinfo(host, self.port, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            raise urllib3.exceptions.NameResolutionError(host, self, exc) from None
+        addresses = list(dict.fromkeys(info[4][0] for info in found))
+        refused = [address for address in addresses if not self.allowed(address)]
+        if refused:
+            raise AddressRefused(f"{self.host} is a private or special address ({refused[0]}); "
+                                 "only public addresses are fetched")
+        error = None
+        for address in addresses:
+            self._dns_host = address
+            try:
+                return super()._new_conn()
+            except urllib3.exceptions.HTTPError as exc:
+                error = exc
+            finally:
+                self._dns_host = host
+        raise error
+
+
+class _GuardedAdapter(requests.adapters.HTTPAdapter):
+    def __init__(self, allowed):
+        self.allowed = allowed
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        rule = {"allowed": staticmethod(self.allowed)}
+        pools = {}
+        for scheme, pool in (("http", urllib3.HTTPConnectionPool),
+                             ("https", urllib3.HTTPSConnectionPool)):
+            connection = type(f"Guarded{pool.ConnectionCls.__name__}",
+                              (_Guarded, pool.ConnectionCls), rule)
+            pools[scheme] = type(f"Guarded{pool.__name__}", (pool,), {"ConnectionCls": connection})
+        self.poolmanager.pool_classes_by_scheme = pools
+
+
+def fetch(url: str, etag: str | None = None, last_modified: str | None = None, *,
+          allowed=public_address, verify: bool | str = True) -> Response:
+    """GET `url` with every limit applied; raise FetchError with a reason an editor can read.
+
+    Only public addresses are fetched (`allowed` decides, for the feed and every redirect,
+    before connecting), and an https feed may not redirect to http."""
     headers = {"User-Agent": USER_AGENT,
                "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
                          "text/xml;q=0.8, */*;q=0.1"}
@@ -72,34 +145,50 @@ def fetch(url: str, etag: str | None = None, last_modified: str | None = None) -
         headers["If-Modified-Since"] = last_modified
     started = time.monotonic()
     with requests.Session() as session:
-        session.max_redirects = MAX_REDIRECTS
+        session.trust_env = False  # no proxy from the environment: the rule is for the feed
+        session.mount("http://", _GuardedAdapter(allowed))
+        session.mount("https://", _GuardedAdapter(allowed))
         try:
-            with session.get(url, headers=headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
-                             stream=True) as response:
-                if response.status_code == 304:
-                    return Response(304, headers=dict(response.headers))
-                if response.status_code >= 400:
-                    raise FetchError(f"the server answered {response.status_code}")
-                declared = response.headers.get("Content-Length")
-                if declared and declared.isdigit() and int(declared) > MAX_BYTES:
-                    raise FetchError(f"the feed is {int(declared):,} bytes; the limit is "
-                                     f"{MAX_BYTES:,}")
-                body = bytearray()
-                for chunk in response.iter_content(16384):
-                    body += chunk
-                    if len(body) > MAX_BYTES:
-                        raise FetchError(f"the feed is over the {MAX_BYTES:,}-byte limit")
-                    if time.monotonic() - started > DEADLINE:
-                        raise FetchError(f"the feed took over {DEADLINE:g} s to download")
-                return Response(response.status_code, bytes(body), dict(response.headers))
-        except requests.TooManyRedirects:
-            raise FetchError(f"more than {MAX_REDIRECTS} redirects (a redirect loop?)") from None
+            for _ in range(MAX_REDIRECTS + 1):
+                if urlsplit(url).scheme not in ("http", "https"):
+                    raise FetchError(f"a redirect led to {url!r}, which is not a web address")
+                with session.get(url, headers=headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+                                 stream=True, allow_redirects=False, verify=verify) as response:
+                    if response.is_redirect:
+                        target = urljoin(url, response.headers["Location"])
+                        if urlsplit(url).scheme == "https" and urlsplit(target).scheme == "http":
+                            raise FetchError(f"the https feed redirected to {target}, which is "
+                                             "not secure; use the address it should have")
+                        url = target
+                        continue
+                    return _read(response, started)
+            raise FetchError(f"more than {MAX_REDIRECTS} redirects (a redirect loop?)")
+        except AddressRefused as exc:
+            raise FetchError(str(exc)) from None
         except requests.Timeout:
             raise FetchError("the server did not answer in time") from None
         except requests.ConnectionError as exc:
             raise FetchError(f"could not connect ({type(exc).__name__})") from None
         except requests.RequestException as exc:
             raise FetchError(f"the request failed ({type(exc).__name__})") from None
+
+
+def _read(response, started: float) -> Response:
+    if response.status_code == 304:
+        return Response(304, headers=dict(response.headers))
+    if response.status_code >= 400:
+        raise FetchError(f"the server answered {response.status_code}")
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > MAX_BYTES:
+        raise FetchError(f"the feed is {int(declared):,} bytes; the limit is {MAX_BYTES:,}")
+    body = bytearray()
+    for chunk in response.iter_content(16384):
+        body += chunk
+        if len(body) > MAX_BYTES:
+            raise FetchError(f"the feed is over the {MAX_BYTES:,}-byte limit")
+        if time.monotonic() - started > DEADLINE:
+            raise FetchError(f"the feed took over {DEADLINE:g} s to download")
+    return Response(response.status_code, bytes(body), dict(response.headers))
 
 
 def _text(value: str, limit: int = 300) -> str:
@@ -158,14 +247,16 @@ def normalise(parsed, fetched: datetime, previous: dict[str, dict]) -> list[dict
     return entries[:MAX_ENTRIES]
 
 
-def refresh_feed(org_id: str, url: str, state: dict, now: datetime) -> tuple[dict, str]:
+def refresh_feed(org_id: str, url: str, state: dict, now: datetime, *,
+                 allowed=public_address, verify: bool | str = True) -> tuple[dict, str]:
     """Fetch one feed; return its new state and a one-line report."""
     state = dict(state)
     if state.get("url") != url:  # a new address: forget the old one's validators
         state = {"url": url, "entries": state.get("entries", [])}
     state["last_fetched"] = iso(now)
     try:
-        response = fetch(url, state.get("etag"), state.get("last_modified"))
+        response = fetch(url, state.get("etag"), state.get("last_modified"), allowed=allowed,
+                         verify=verify)
         if response.status == 304:
             state.update(error=None, failing_since=None, warning=None)
             return state, "unchanged (304)"
@@ -211,14 +302,16 @@ def write_snapshot(path: Path, snapshot: dict) -> None:
 
 
 def refresh(feeds: dict[str, str], path: Path, *, out=sys.stderr, now: datetime | None = None,
-            workers: int = WORKERS) -> dict:
-    """Fetch every feed concurrently and update the snapshot at `path`."""
+            workers: int = WORKERS, allowed=public_address, verify: bool | str = True) -> dict:
+    """Fetch every feed concurrently and update the snapshot at `path`. `allowed` decides
+    which IP addresses may be fetched (public ones; `any_address` for tests on this machine)."""
     now = now or utc_now()
     snapshot = read_snapshot(path)
     states = snapshot.get("feeds", {})
     results = {}
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(feeds) or 1))) as pool:
-        futures = {pool.submit(refresh_feed, org, url, states.get(org, {}), now): org
+        futures = {pool.submit(refresh_feed, org, url, states.get(org, {}), now,
+                               allowed=allowed, verify=verify): org
                    for org, url in sorted(feeds.items())}
         for done, future in enumerate(as_completed(futures), start=1):
             org = futures[future]
