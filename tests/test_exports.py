@@ -238,3 +238,40 @@ if __name__ == "__main__":  # refresh the list after adding content: keeps every
         old = set(ADDRESSES.read_text().splitlines()) if ADDRESSES.exists() else set()
         ADDRESSES.write_text("\n".join(sorted((old | published(Path(folder) / "site")) - {""}))
                              + "\n")
+
+
+def test_csv_cells_never_run_as_formulas_and_translations_are_json(project, tmp_path):
+    from reunify.cli import build_site
+
+    from conftest import ORG, TODAY, scratch_config
+
+    hostile = ORG.replace("name: Helpers United", "name: \"=HYPERLINK(\\\"https://x.example\\\")\"")
+    hostile = hostile.replace("description: Helps families.",
+                              "description: \"+1 helps families\"\n"
+                              "    services: [\"@SUM(A1:A9)\", \"-2+3\", \"\\tTabbed\", "
+                              "\"\\rReturn\", \" =spaced\", Counselling]\n"
+                              "    translations:\n      es:\n        description: Ayuda a "
+                              "familias.")
+    project.resources(organizations=hostile)
+    site = tmp_path / "out"
+    build_site(project.root, site, scratch_config(project), TODAY)
+    raw = (site / "data" / "organizations.csv").read_bytes().decode("utf-8-sig")
+    [row] = list(csv.DictReader(io.StringIO(raw)))
+    assert row["name"] == "'=HYPERLINK(\"https://x.example\")"
+    assert row["description"] == "'+1 helps families"
+    # (the model trims the spaces, tabs and returns around each item)
+    assert row["services"] == "'@SUM(A1:A9); -2+3; Tabbed; Return; =spaced; Counselling"
+    assert json.loads(row["translations"]) == {"es": {"description": "Ayuda a familias.",
+                                                      "name": None, "services": []}}
+    for cell in row.values():  # what a spreadsheet would take for a formula
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+@pytest.mark.parametrize("value, cell", [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"), ("\tx", "'\tx"),
+    ("\rx", "'\rx"), ("  =x", "'  =x"), ("safe = fine", "safe = fine"), (None, ""),
+    (["=a", "b"], "'=a; b"), ({"es": {"t": "x"}}, '{"es": {"t": "x"}}'), (2021, "2021")])
+def test_a_csv_cell_is_neutralised_as_owasp_recommends(value, cell):
+    from reunify.exports import csv_cell
+
+    assert csv_cell(value) == cell

@@ -80,19 +80,41 @@ def events(site: Site, permalink) -> list[dict]:
     return rows
 
 
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """One cell as text a spreadsheet shows and never runs: lists as '; '-separated text,
+    groups of fields (translations, drive items) as JSON, and a leading =, +, -, @, tab or
+    carriage return made inert by a ' before it, as OWASP recommends."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        text = "; ".join(json.dumps(v, ensure_ascii=False, sort_keys=True)
+                         if isinstance(v, (dict, list)) else str(v) for v in value)
+    elif isinstance(value, dict):
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) else text
+
+
 def to_csv(rows: list[dict]) -> bytes:
-    """Flat rows: lists become '; '-separated text, so a spreadsheet opens the file as is."""
+    """Flat rows, every cell quoted, so a spreadsheet opens the file as is and runs nothing."""
     if not rows:
         return b""
     columns = list(rows[0])
     for row in rows[1:]:
         columns += [key for key in row if key not in columns]
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n",
+                            quoting=csv.QUOTE_ALL)
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "; ".join(map(str, v)) if isinstance(v, list) else
-                         ("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
