@@ -153,7 +153,7 @@ def test_story_front_matter_errors(project):
     _, problems = _problems(project)
     assert problems == [
         "stories/bad-story.md:2:1: record bad-story, field themes: required field missing: "
-        "expected a list, each item text (hint: add a line `themes: …`)",
+        "expected a list, each item a word or two (hint: add a line `themes: …`)",
         "stories/bad-story.md:6:8: record bad-story, field state: expected a two-letter US state "
         "code or `national`, found 'ZZ' (hint: use the two-letter postal code, e.g. AL)",
     ]

@@ -362,6 +362,10 @@ def cmd_build(args) -> int:
         print(exc.problems.report(), file=sys.stderr)
         print("The site was not built; the previous site/ is unchanged.", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("\nStopped: the site was not built; the previous site/ is unchanged.",
+              file=sys.stderr)
+        return 130  # what a shell reports for Ctrl-C
     except Exception as exc:  # MkDocs aborts (strict warnings, theme errors) end up here
         if args.verbose:
             traceback.print_exc()

@@ -19,6 +19,7 @@ from .problems import Problems
 from .yamlsource import Document, parse, read_text
 
 NEWS_SNAPSHOT = "partner-news.json"
+MAX_BODY = 100_000  # characters of a story's text: some 15,000 words
 
 # The lists in resources.yaml, in the order editors meet them, and the model of each item.
 KINDS: dict[str, type[BaseModel]] = {
@@ -244,10 +245,15 @@ def load_story(file: Path, content: Content, problems: Problems) -> None:
     if found is None:
         return
     doc, text, end = found
+    body_line = text[:end].count("\n") + 1
+    if len(text) - end > MAX_BODY:
+        problems.add(file, body_line, None, f"expected a story of at most {MAX_BODY:,} "
+                     f"characters, found {len(text) - end:,}", record=story_id, field="body",
+                     hint="a story is read on a phone: tell it in a few screens")
+        meta = None
     if meta is None:
         content.rejected.add(("stories", story_id))
         return
-    body_line = text[:end].count("\n") + 1
     content.located[("stories", story_id)] = (doc, ())
     content.stories.append(StoryFile(story_id, meta, text[end:], file, body_line))
 

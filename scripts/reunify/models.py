@@ -32,9 +32,28 @@ def _invalid(message: str, hint: str = "") -> PydanticCustomError:
     return PydanticCustomError("invalid", message, {"hint": hint})
 
 
-def _text(value: str) -> str:
+def _text(value: str, limit: int = 5_000) -> str:
     if not value.strip():
         raise _invalid("expected some text, found an empty value")
+    if len(value) > limit:
+        raise _invalid(f"expected at most {limit:,} characters, found {len(value):,}",
+                       "shorten it: a description is two or three sentences, a title one line"
+                       if limit < 5_000 else "shorten it to a few paragraphs")
+    return value
+
+
+def _line(value: str) -> str:
+    return _text(value, 300)
+
+
+def _term(value: str) -> str:
+    from slugify import slugify
+
+    _text(value, 60)
+    if not slugify(value):
+        raise _invalid(f"expected a word or two with letters or digits, found {value!r}",
+                       "themes and topics make addresses (/stories/themes/visits/): write "
+                       "them in words")
     return value
 
 
@@ -148,6 +167,8 @@ def _schema(description: str, **schema) -> WithJsonSchema:
 
 
 Text = Annotated[str, AfterValidator(_text), Expect("text")]
+Line = Annotated[str, AfterValidator(_line), Expect("a line of text")]  # names and titles
+Term = Annotated[str, AfterValidator(_term), Expect("a word or two")]  # themes and topics
 Slug = Annotated[str, AfterValidator(_slug),
                  _schema("lower-case letters, digits and hyphens",
                          pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
@@ -192,9 +213,9 @@ class Record(BaseModel):
 
 
 class Figure(Record):
-    value: Text = Field(description="The figure as it should be shown, e.g. 'about 50%'")
-    label: Text = Field(description="What the figure measures, in one sentence")
-    source: Text = Field(description="Who published the figure")
+    value: Line = Field(description="The figure as it should be shown, e.g. 'about 50%'")
+    label: Line = Field(description="What the figure measures, in one sentence")
+    source: Line = Field(description="Who published the figure")
     source_url: Optional[Url] = Field(None, description="Where the figure was published")
 
 
@@ -205,43 +226,43 @@ class Figure(Record):
 
 
 class FigureText(Record):
-    value: Optional[Text] = Field(None, description="The figure as shown, e.g. 'cerca del 50 %'")
-    label: Optional[Text] = Field(None, description="What the figure measures")
+    value: Optional[Line] = Field(None, description="The figure as shown, e.g. 'cerca del 50 %'")
+    label: Optional[Line] = Field(None, description="What the figure measures")
 
 
 class CampaignText(Record):
-    name: Optional[Text] = Field(None, description="Name of the campaign")
-    theme: Optional[Text] = Field(None, description="This year's theme")
+    name: Optional[Line] = Field(None, description="Name of the campaign")
+    theme: Optional[Line] = Field(None, description="This year's theme")
     tagline: Optional[Text] = Field(None, description="One sentence under the theme")
     figures: list[FigureText] = Field(default_factory=list,
                                       description="The figures, in the same order as in English")
 
 
 class OrganizationText(Record):
-    name: Optional[Text] = Field(None, description="Its name, only if it has one in this "
+    name: Optional[Line] = Field(None, description="Its name, only if it has one in this "
                                  "language; otherwise the name is shown as it is, marked English")
     description: Optional[Text] = Field(None, description="What it does")
-    services: list[Text] = Field(default_factory=list,
+    services: list[Line] = Field(default_factory=list,
                                  description="Services, in the same order as in English")
 
 
 class ResourceText(Record):
-    title: Optional[Text] = Field(None, description="Title, if the publisher gives one in this "
+    title: Optional[Line] = Field(None, description="Title, if the publisher gives one in this "
                                   "language; otherwise leave it out")
     description: Optional[Text] = Field(None, description="What a reader gets from it")
 
 
 class DriveText(Record):
-    title: Optional[Text] = Field(None, description="Name of the drive")
+    title: Optional[Line] = Field(None, description="Name of the drive")
     description: Optional[Text] = Field(None, description="Who it helps and how")
-    items: list[Text] = Field(default_factory=list,
+    items: list[Line] = Field(default_factory=list,
                               description="Names of the goods, in the same order as in English")
 
 
 class EventText(Record):
-    title: Optional[Text] = Field(None, description="Name of the event")
+    title: Optional[Line] = Field(None, description="Name of the event")
     description: Optional[Text] = Field(None, description="What happens and who it is for")
-    cost: Optional[Text] = Field(None, description="What it costs to attend")
+    cost: Optional[Line] = Field(None, description="What it costs to attend")
 
 
 def _translations(what: str):
@@ -252,15 +273,15 @@ def _translations(what: str):
 class Campaign(Record):
     """This year's campaign: the `campaign:` block of resources.yaml."""
 
-    name: Text = Field("National Reunification Month", description="Name of the campaign")
+    name: Line = Field("National Reunification Month", description="Name of the campaign")
     year: Annotated[int, Field(ge=2010, le=2100), Expect("a year such as 2026")] = Field(
         description="The campaign year")
-    theme: Text = Field(description="This year's theme, shown on the home page")
+    theme: Line = Field(description="This year's theme, shown on the home page")
     tagline: Optional[Text] = Field(None, description="One sentence under the theme")
     starts: Day = Field(description="First day of the campaign, usually June 1")
     ends: Day = Field(description="Last day of the campaign, usually June 30")
     hashtag: Hashtag = Field(description="Hashtag for social media")
-    host: Text = Field(description="The organisation that publishes this site")
+    host: Line = Field(description="The organisation that publishes this site")
     host_url: Optional[Url] = Field(None, description="The host's website")
     contact_email: Email = Field(description="Where readers and partners write to the team")
     accessibility_email: Email = Field(
@@ -274,12 +295,12 @@ class Organization(Record):
     """A partner organisation: an agency, charity or programme that helps families reunify."""
 
     id: Slug = Field(description="Permanent id; the page lives at /organizations/<id>/")
-    name: Text = Field(description="The organisation's name")
+    name: Line = Field(description="The organisation's name")
     website: Url = Field(description="Home page")
     description: Text = Field(description="What it does, in two or three sentences")
     states: list[State] = Field(min_length=1, description="States served, or [national]")
-    city: Optional[Text] = Field(None, description="City of its main office")
-    services: list[Text] = Field(default_factory=list, description="Services it offers")
+    city: Optional[Line] = Field(None, description="City of its main office")
+    services: list[Line] = Field(default_factory=list, description="Services it offers")
     donate_url: Optional[Url] = Field(None, description="Where to give money")
     volunteer_url: Optional[Url] = Field(None, description="Where to sign up to volunteer")
     phone: Optional[Phone] = Field(None, description="Public phone number")
@@ -295,12 +316,12 @@ class Resource(Record):
     """A guide, video, programme or other resource for families or professionals."""
 
     id: Slug = Field(description="Permanent id; the page lives at /resources/<id>/")
-    title: Text = Field(description="Title as its publisher gives it")
+    title: Line = Field(description="Title as its publisher gives it")
     url: Url = Field(description="Where to find it")
     publisher: Slug = Field(description="Id of the organisation that publishes it")
     format: Format = Field(description="What kind of resource it is")
     audiences: list[Audience] = Field(min_length=1, description="Who it is for")
-    topics: list[Text] = Field(min_length=1, description="What it is about, a few words each")
+    topics: list[Term] = Field(min_length=1, description="What it is about, a few words each")
     languages: list[Language] = Field(default_factory=lambda: ["en"],
                                       description="Languages it is available in")
     year: Optional[Annotated[int, Field(ge=1950, le=2100), Expect("a year such as 2021")]] = \
@@ -318,23 +339,23 @@ class Resource(Record):
 
 
 class Item(Record):
-    name: Text = Field(description="What is needed, e.g. 'bath towels'")
+    name: Line = Field(description="What is needed, e.g. 'bath towels'")
     needed: Annotated[int, Field(ge=1), Expect("a whole number, 1 or more")] = Field(
         description="How many are needed")
     received: Count = Field(0, description="How many have been given so far")
 
 
 class Place(Record):
-    name: Text = Field(description="Name of the place")
-    address: Optional[Text] = Field(None, description="Street address")
-    hours: Optional[Text] = Field(None, description="Opening hours for drop-off")
+    name: Line = Field(description="Name of the place")
+    address: Optional[Line] = Field(None, description="Street address")
+    hours: Optional[Line] = Field(None, description="Opening hours for drop-off")
 
 
 class DonationDrive(Record):
     """A collection of goods or money for families who are reunifying."""
 
     id: Slug = Field(description="Permanent id; the page lives at /drives/<id>/")
-    title: Text = Field(description="Name of the drive")
+    title: Line = Field(description="Name of the drive")
     organization: Slug = Field(description="Id of the organisation running it")
     description: Text = Field(description="Who it helps and how")
     items: list[Item] = Field(default_factory=list, description="Goods needed")
@@ -354,7 +375,7 @@ class Event(Record):
     """A campaign event: a celebration, webinar, training or court ceremony."""
 
     id: Slug = Field(description="Permanent id; the page lives at /events/<id>/")
-    title: Text = Field(description="Name of the event")
+    title: Line = Field(description="Name of the event")
     starts: LocalTime = Field(description="Local start, e.g. 2026-06-10 18:00")
     ends: LocalTime = Field(description="Local end, e.g. 2026-06-10 19:30")
     timezone: TimeZone = Field(description="Time zone of the times, e.g. America/Chicago")
@@ -362,7 +383,7 @@ class Event(Record):
     online_url: Optional[Url] = Field(None, description="Link to join online")
     organizer: Slug = Field(description="Id of the organisation running it")
     registration_url: Optional[Url] = Field(None, description="Where to register")
-    cost: Text = Field("Free", description="What it costs to attend")
+    cost: Line = Field("Free", description="What it costs to attend")
     description: Text = Field(description="What happens and who it is for")
     previous_ids: list[Slug] = Field(default_factory=list,
                                      description="Earlier ids; their old addresses redirect here")
@@ -371,7 +392,7 @@ class Event(Record):
 
 class Quote(Record):
     text: Text = Field(description="The words, exactly as said")
-    by: Text = Field(description="Who said it, by role only: 'a mother in Alabama'")
+    by: Line = Field(description="Who said it, by role only: 'a mother in Alabama'")
 
 
 class Consent(Record):
@@ -383,28 +404,28 @@ class Consent(Record):
 
 
 class StoryImage(Record):
-    src: Text = Field(description="Image file, relative to the stories folder")
-    alt: Text = Field(description="What the image shows, for people who cannot see it")
+    src: Line = Field(description="Image file, relative to the stories folder")
+    alt: Line = Field(description="What the image shows, for people who cannot see it")
 
 
 class Story(Record):
     """Front matter of a story in stories/<id>.md; the Markdown body follows it."""
 
-    title: Text = Field(description="Headline")
+    title: Line = Field(description="Headline")
     date: Day = Field(description="Date of publication")
     campaign_year: Annotated[int, Field(ge=2010, le=2100), Expect("a year such as 2026")] = \
         Field(description="Campaign year the story belongs to")
     organization: Slug = Field(description="Id of the organisation that shared the story")
     state: State = Field(description="State where the family lives")
-    themes: list[Text] = Field(min_length=1, description="Themes, e.g. recovery, visits")
+    themes: list[Term] = Field(min_length=1, description="Themes, e.g. recovery, visits")
     summary: Text = Field(description="One or two sentences for cards and search results")
     quotes: list[Quote] = Field(default_factory=list, description="Pull quotes")
     consent: Consent = Field(description="The family's recorded consent")
     image: Optional[StoryImage] = Field(None, description="Photo or illustration")
     credit: Optional[Text] = Field(None, description="Where the story was first told")
-    private_names: list[Text] = Field(default_factory=list,
+    private_names: list[Line] = Field(default_factory=list,
                                       description="Names that must never appear in the story")
-    privacy_exceptions: list[Text] = Field(
+    privacy_exceptions: list[Line] = Field(
         default_factory=list,
         description="Text the privacy check may allow, e.g. an agency's public phone number")
     previous_ids: list[Slug] = Field(default_factory=list,
@@ -415,9 +436,9 @@ class StoryText(Record):
     """Front matter of a story's translation, stories/<id>.<language>.md; the translated body
     follows it. Consent, dates, places and images come from the original story."""
 
-    title: Text = Field(description="Headline")
+    title: Line = Field(description="Headline")
     summary: Text = Field(description="One or two sentences for cards and search results")
     quotes: list[Quote] = Field(default_factory=list,
                                 description="Pull quotes, in the same order as in the original")
-    image_alt: Optional[Text] = Field(None, description="What the image shows")
+    image_alt: Optional[Line] = Field(None, description="What the image shows")
     credit: Optional[Text] = Field(None, description="Where the story was first told")

@@ -282,6 +282,16 @@ class KnownNames:
             words = tuple(re.findall(r"[a-z0-9]+", fold_word(phrase or "")))
             for word in words:
                 self.index.setdefault(word, set()).add(words)
+        self.phrases = frozenset(p for phrases in self.index.values() for p in phrases)
+        self._hash = hash(self.phrases)
+
+    # equal by what they hold, so that the privacy check's cache is keyed by the names, never
+    # by an object that another may replace at the same address in memory
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, KnownNames) and self.phrases == other.phrases
 
     def covers(self, words: list[str], at: int) -> bool:
         """Whether words[at] is part of a known name written out in `words`."""

@@ -137,7 +137,7 @@ def markdown_to_html(text: str, *, shift_headings: bool = True) -> str:
     key = (text, shift_headings)
     html = _RENDERED.get(key)
     if html is None:
-        html = _converter().reset().convert(text)
+        html = _convert(text)
         if shift_headings:
             html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
         html = clean_html(html)
@@ -202,4 +202,14 @@ def address_problems(html: str) -> list[tuple[str, str]]:
 
 def raw_html(text: str) -> str:
     """Markdown rendered as a build renders it, before sanitising."""
-    return _converter().reset().convert(text)
+    return _convert(text)
+
+
+def _convert(text: str) -> str:
+    try:
+        return _converter().reset().convert(text)
+    except BaseException:
+        # a text nested too deeply (RecursionError) leaves the converter half-way through
+        # its work: the next text gets a new one
+        _converter.cache_clear()
+        raise

@@ -18,6 +18,7 @@ from .load import Content, StoryFile
 from .problems import Problems
 from .sanitize import address_problems, markdown_to_html, raw_html
 from .strings import LOCALES, catalogue_problems, field_descriptions
+from .yamlsource import read_text
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".avif"}
 
@@ -300,7 +301,11 @@ def _check_addresses(file, text: str, first_line: int, problems: Problems,
     """Links and images in Markdown that the sanitiser would remove, reported where they are."""
     if "](" not in text and "<" not in text and "]:" not in text:
         return
-    for address, problem in address_problems(raw_html(text)):
+    try:
+        found = address_problems(raw_html(text))
+    except RecursionError:
+        return  # reported where the text is rendered (`_too_deep`)
+    for address, problem in found:
         line = _source_line(text, first_line, address)
         field = "body" if record else None
         if problem.startswith("the image"):  # left out of the page, which still builds
@@ -313,16 +318,47 @@ def _check_addresses(file, text: str, first_line: int, problems: Problems,
                                            "… or mailto:someone@example.org")
 
 
+# The site's own sections: a hand-written page at one of these addresses would hide them.
+GENERATED_SECTIONS = {"stories", "resources", "organizations", "drives", "events", "news",
+                      "archive", "data", "feeds", "search", "pagefind", "assets"}
+
+
+def _page_address(page: Path, folder: Path) -> str:
+    parts = page.relative_to(folder).with_suffix("").parts
+    return (parts[:-1] if parts[-1] in ("index", "README") else parts)[0] \
+        if parts[:-1] or parts[-1] not in ("index", "README") else ""
+
+
 def check_pages(root: Path, problems: Problems) -> None:
-    """The hand-written pages and home page texts of every edition."""
-    for language in editions.languages(root):
+    """The hand-written pages and home page texts of every edition: their links and images,
+    and addresses that the site's own pages or another edition have."""
+    languages = editions.languages(root)
+    for language in languages:
         folder = editions.pages_dir(root, language)
         files = sorted(folder.rglob("*.md")) if folder.is_dir() else []
+        for page in files:
+            top = _page_address(page, folder)
+            if top in languages or top in GENERATED_SECTIONS or re.fullmatch(r"\d{4}", top):
+                what = f"the {_language_name(top)} edition" if top in languages else \
+                    "the site's own pages"
+                problems.add(page, None, None, f"this page would be published at /{top}/, "
+                             f"which is where {what} is", hint="rename the file")
         files.append(editions.home_intro(root, language))
         for file in files:
-            if file.is_file():
-                text = file.read_text(encoding="utf-8", errors="replace")
+            text = read_text(file, problems) if file.is_file() else None
+            if text is not None:
+                try:
+                    raw_html(text)
+                except RecursionError:
+                    _too_deep(problems, file, 1)
+                    continue
                 _check_addresses(file, text, 1, problems)
+
+
+def _too_deep(problems: Problems, file, line, record=None, field=None) -> None:
+    problems.add(file, line, None, "the text is nested too deeply to be shown (lists or "
+                 "quotes inside each other, hundreds of levels)", record=record, field=field,
+                 hint="use at most a few levels of lists and quotes")
 
 
 def _check_privacy(story: StoryFile, content: Content, problems: Problems,
@@ -333,7 +369,11 @@ def _check_privacy(story: StoryFile, content: Content, problems: Problems,
     # an exception may be a phrase ("Campus of Hope and Healing") as well as a word ("Hope")
     known = (known, privacy.known_names(tuple(story.meta.privacy_exceptions)))
     for file, field, text, line, kind in _story_fields(story, content):
-        errors, warnings = _findings(text, kind, names, exceptions, known)
+        try:
+            errors, warnings = _findings(text, kind, names, exceptions, known)
+        except RecursionError:
+            _too_deep(problems, file, line, story.id, field)
+            continue
         # a listed name is reported once, not again as a likely one
         warnings = [w for w in warnings if not any(
             e.start <= w.start < e.start + len(e.found) for e in errors)]

@@ -7,6 +7,7 @@ and cap alias expansion.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,23 @@ from .problems import Problems
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ALIAS_NODES = 10_000
+MAX_DEPTH = 40  # fields within fields: the content model needs five levels
+
+# Characters no reader sees that change what they see: control characters (NUL, bell…; tabs and
+# line ends are fine) and the bidirectional overrides and isolates that make text display in
+# another order than it is written ("Trojan Source").
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def forbidden_problem(char: str) -> tuple[str, str]:
+    """(message, hint) for a forbidden character."""
+    code = f"U+{ord(char):04X}"
+    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        return (f"the text contains a right-to-left or left-to-right override ({code}), which "
+                "makes it display in another order than it is written",
+                "delete it: retype the text around it, or paste it as plain text")
+    return (f"the text contains an invisible control character ({code})",
+            "delete it: it usually comes from pasting; retype the text around it")
 _ALLOWED_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
@@ -62,6 +80,7 @@ class _Builder:
     def __init__(self, doc: Document, line_offset: int):
         self.doc = doc
         self.offset = line_offset
+        self.found: list[tuple[tuple[int, int], str, str]] = []  # characters written as escapes
         self.constructor = SafeConstructor()
         self.seen: set[int] = set()
         self.sizes: dict[int, int] = {}
@@ -93,7 +112,13 @@ class _Builder:
                     node.start_mark, "write the values out instead of repeating aliases")
         self.seen.add(id(node))
         self.doc.values[path] = self.pos(node.start_mark)
+        if len(path) > MAX_DEPTH:
+            raise _Refused(f"the fields are nested more than {MAX_DEPTH} levels deep",
+                           node.start_mark, "check the indentation and the brackets")
         if isinstance(node, ScalarNode):
+            if node.style == '"' and FORBIDDEN.search(node.value):  # written as an escape
+                self.found.append((self.pos(node.start_mark),
+                                   *forbidden_problem(FORBIDDEN.search(node.value)[0])))
             if node.tag == _STR:  # nine values in ten: the text is the value
                 return node.value
             try:
@@ -148,7 +173,13 @@ def read_text(file: Path, problems: Problems) -> str | None:
                      f"expected text encoded as UTF-8, found the byte 0x{raw[exc.start]:02x}",
                      hint="save the file as UTF-8 in your editor")
         return None
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
+    for match in FORBIDDEN.finditer(text) if FORBIDDEN.search(text) else ():
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        problems.add(file, line, column, *forbidden_problem(match[0])[:1],
+                     hint=forbidden_problem(match[0])[1])
+    return text
 
 
 def parse(text: str, file: Path, problems: Problems, line_offset: int = 0) -> Document | None:
@@ -161,8 +192,15 @@ def parse(text: str, file: Path, problems: Problems, line_offset: int = 0) -> Do
                          hint="replace the tab with spaces (two per level)")
             return None
     doc = Document(file=Path(file), data=None)
+    # reported by `read_text`; YAML would refuse the whole file for one of them
+    text = FORBIDDEN.sub(" ", text) if FORBIDDEN.search(text) else text
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:
+        problems.add(file, _deepest_line(text) + line_offset, None,
+                     f"the fields are nested more than {MAX_DEPTH} levels deep",
+                     hint="check the indentation and the brackets")
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
@@ -184,7 +222,21 @@ def parse(text: str, file: Path, problems: Problems, line_offset: int = 0) -> Do
         line, column = builder.pos(exc.mark) if exc.mark else (None, None)
         problems.add(file, line, column, str(exc), hint=exc.hint)
         return None
+    for (line, column), message, hint in builder.found:
+        problems.add(file, line, column, message, hint=hint)
     return doc
+
+
+def _deepest_line(text: str) -> int:
+    """The line where brackets first open more than MAX_DEPTH deep (what makes the parser
+    itself give up), or 1."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        for char in line:
+            depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(char, 0)
+            if depth > MAX_DEPTH:
+                return number
+    return 1
 
 
 def load(file: Path, problems: Problems) -> Document | None:
