@@ -256,15 +256,18 @@ def _build_side_by_side(root: Path, today, strict: bool, config_file: Path, outs
     # while this process loads the content, the other processor renders the stories' Markdown
     # (both editions need it: 1.7 s each at national size)
     stories = _fork(lambda: rendered(_story_texts(root)))
+
+    def take_rendered():  # before the privacy check, which reads the stories as rendered
+        try:
+            remember(stories.join())
+        except Exception:
+            pass  # the check and editions render them themselves (the load reports problems)
+
     try:
-        checked = load_checked(root, today, strict=strict)
+        checked = load_checked(root, today, strict=strict, loaded=take_rendered)
     except BaseException:
         stories.kill()
         raise
-    try:
-        remember(stories.join())
-    except Exception:
-        pass  # the editions render the stories themselves (and the load reported any problem)
     report_warnings(checked.problems)
     others = [language for language in outs if language != editions.DEFAULT]
     child = _fork(lambda: [item for language in others for item in _build_edition(

@@ -72,18 +72,23 @@ def long_lived():
             gc.enable()
 
 
-def check(root: Path, today: date, *, strict: bool = False) -> tuple[Problems, load.Content]:
-    """Stages 1 and 2: read and validate everything, collecting every problem."""
+def check(root: Path, today: date, *, strict: bool = False,
+          loaded=None) -> tuple[Problems, load.Content]:
+    """Stages 1 and 2: read and validate everything, collecting every problem. `loaded()` is
+    called between them (a build takes the stories' Markdown, rendered meanwhile in another
+    process, which the privacy check reads)."""
     problems = Problems(root=root)
     with long_lived():
         content = load.load(root, problems)
+        if loaded is not None:
+            loaded()
         validate.check(content, today, problems, strict=strict)
     return problems, content
 
 
-def load_checked(root: Path, today: date, *, strict: bool = False) -> Checked:
+def load_checked(root: Path, today: date, *, strict: bool = False, loaded=None) -> Checked:
     """Read and check everything; raise ContentError (with all problems) if anything is wrong."""
-    problems, content = check(root, today, strict=strict)
+    problems, content = check(root, today, strict=strict, loaded=loaded)
     intros = read_intros(root, problems)
     if problems.failed(strict):
         raise ContentError(problems)

@@ -86,26 +86,40 @@ def plain_text(value: str) -> str:
 @dataclass(frozen=True)
 class Folded:
     """`text` in plain lower-case ASCII for matching; `origin[i]` is where the character that
-    gave folded character i is in `text`."""
+    gave folded character i is in `text` (None when they are the same places: ASCII text)."""
 
     text: str
     folded: str
-    origin: tuple[int, ...]
+    origin: tuple[int, ...] | None
+
+    def at(self, index: int) -> int:
+        return index if self.origin is None else self.origin[index]
 
     def original(self, start: int, end: int) -> str:
-        if start >= len(self.origin):
+        if start >= len(self.folded):
             return ""
-        last = self.origin[end - 1] if end > start else self.origin[start]
-        return self.text[self.origin[start]:last + 1]
+        return self.text[self.at(start):self.at(max(start, end - 1)) + 1]
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def fold(text: str) -> Folded:
+    if text.isascii():  # most text: nothing to transliterate, every place is the same
+        return Folded(text, text.lower(), None)
     out: list[str] = []
     origin: list[int] = []
-    for index, ch in enumerate(text):
-        plain = ch if ch.isascii() else anyascii(ch)
-        out.append(plain.lower())
-        origin.extend([index] * len(plain))
+    done = 0
+    for run in _NOT_ASCII.finditer(text):
+        out.append(text[done:run.start()].lower())
+        origin.extend(range(done, run.start()))
+        for index in range(run.start(), run.end()):
+            plain = anyascii(text[index]).lower()
+            out.append(plain)
+            origin.extend([index] * len(plain))
+        done = run.end()
+    out.append(text[done:].lower())
+    origin.extend(range(done, len(text)))
     return Folded(text, "".join(out), tuple(origin))
 
 
@@ -164,6 +178,16 @@ DETAILS = {
                                   rf"|{_DATE}[^.!?\n]{{0,20}}?(?<![a-z])birth\s*day(?![a-z])"),
 }
 
+_BIRTH_WORDS = re.compile(r"born|birth|d\.?\s?o\.?\s?b|b-day|nacid|nacio|nacimiento|cumplea")
+_DIGITS = re.compile(r"\d")
+# Cheap tests that tell a text cannot hold a detail, so that its pattern need not run.
+_MAY_HAVE = {
+    "an email address": lambda text: "@" in text or "at]" in text or "at)" in text,
+    "a phone number": lambda text: len(_DIGITS.findall(text)) >= 7,
+    "a street address": lambda text: _DIGITS.search(text) is not None,
+    "a date of birth": lambda text: _BIRTH_WORDS.search(text) is not None,
+}
+
 # Words that make a number and a street type an ordinary phrase ("a 2 hour drive", "after
 # 3 family court hearings"), not an address.
 _NOT_STREET_NAMES = set("""
@@ -196,16 +220,18 @@ def private_details(text: str, names: tuple[str, ...] = ()) -> list[Finding]:
     folded = fold(text)
     found = []
     for what, pattern in DETAILS.items():
+        if not _MAY_HAVE[what](folded.folded):
+            continue
         for match in pattern.finditer(folded.folded):
             if what == "a street address" and not _is_address(match):
                 continue
             found.append(Finding(what, folded.original(*match.span()).strip(),
-                                 folded.origin[match.start()]))
+                                 folded.at(match.start())))
     for name in names:
         pattern = name_pattern(name)
         for match in pattern.finditer(folded.folded) if pattern else ():
             found.append(Finding("a name listed in private_names",
-                                 folded.original(*match.span()), folded.origin[match.start()]))
+                                 folded.original(*match.span()), folded.at(match.start())))
     return found
 
 
@@ -333,7 +359,7 @@ def likely_names(text: str, known: tuple[KnownNames, ...],
         return []
     folded = fold(text)
     tokens = list(re.finditer(r"[a-z0-9]+", folded.folded))
-    starts = [folded.origin[token.start()] for token in tokens]
+    starts = [folded.at(token.start()) for token in tokens]
     plain = [token.group(0) for token in tokens]
     found = []
     for match in candidates:
