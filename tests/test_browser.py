@@ -452,3 +452,44 @@ def test_many_matches_are_shown_a_page_at_a_time(browser, project, tmp_path):
         page.close()
     finally:
         httpd.shutdown()
+
+
+def test_a_phone_downloads_a_photo_its_own_size_upright(browser, project, tmp_path):
+    """A 3000-pixel phone photo: a 375-pixel phone (two device pixels a pixel) fetches the
+    800-pixel WebP, a desktop the 1200-pixel one; once each, upright, from the site alone."""
+    from conftest import TODAY, scratch_config
+    from reunify.cli import build_site
+    from test_images import PICTURED, phone_photo
+
+    (project.root / "stories" / "images").mkdir()
+    (project.root / "stories" / "images" / "home.jpg").write_bytes(phone_photo())
+    project.story("pictured.md", PICTURED)
+    site = tmp_path / "site"
+    config = scratch_config(project)
+    config.write_text(config.read_text() + "extra_css: [assets/campaign.css]\n")
+    build_site(project.root, site, config, TODAY)
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    root = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    try:
+        for viewport, scale, wanted in (({"width": 375, "height": 740}, 2, "home-800.webp"),
+                                        ({"width": 1280, "height": 900}, 1, "home-1200.webp")):
+            context = browser.new_context(viewport=viewport, device_scale_factor=scale)
+            page = context.new_page()
+            images = []
+            page.on("request", lambda request: request.resource_type == "image" and
+                    images.append(request.url))
+            page.goto(root + "stories/pictured/")
+            photo = page.locator(".rf-story__image img")
+            photo.scroll_into_view_if_needed()
+            page.wait_for_function("document.querySelector('.rf-story__image img').complete && "
+                                   "document.querySelector('.rf-story__image img').naturalWidth")
+            stories = [url for url in images if "/stories/" in url]
+            assert [urlsplit(url).path for url in stories] == [f"/stories/pictured/{wanted}"]
+            assert all(url.startswith(root) for url in images)
+            width, height = photo.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+            assert height > width  # turned upright as the camera said
+            context.close()
+    finally:
+        httpd.shutdown()
