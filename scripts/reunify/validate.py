@@ -324,9 +324,11 @@ GENERATED_SECTIONS = {"stories", "resources", "organizations", "drives", "events
 
 
 def _page_address(page: Path, folder: Path) -> str:
+    """The first folder of a page's address: 'es' for es.md and es/index.md."""
     parts = page.relative_to(folder).with_suffix("").parts
-    return (parts[:-1] if parts[-1] in ("index", "README") else parts)[0] \
-        if parts[:-1] or parts[-1] not in ("index", "README") else ""
+    if parts[-1] in ("index", "README"):
+        parts = parts[:-1]
+    return parts[0] if parts else ""
 
 
 def check_pages(root: Path, problems: Problems) -> None:
