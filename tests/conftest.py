@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from reunify.cli import build_site
+from reunify.commands.build import build_site
 
 REPO = Path(__file__).resolve().parent.parent
 # A fixed build date keeps results independent of when the tests run; sample drives and consent

@@ -391,7 +391,7 @@ def test_many_matches_are_shown_a_page_at_a_time(browser, project, tmp_path):
     they come in the list's order, from the small files a filter fetches; with words, from
     Pagefind."""
     from conftest import TODAY, scratch_config
-    from reunify.cli import build_site
+    from reunify.commands.build import build_site
 
     project.resources(extra="resources:\n" + "".join(
         f"  - id: visit-guide-{i:03d}\n    title: Visit guide {i}\n"
@@ -458,7 +458,7 @@ def test_a_phone_downloads_a_photo_its_own_size_upright(browser, project, tmp_pa
     """A 3000-pixel phone photo: a 375-pixel phone (two device pixels a pixel) fetches the
     800-pixel WebP, a desktop the 1200-pixel one; once each, upright, from the site alone."""
     from conftest import TODAY, scratch_config
-    from reunify.cli import build_site
+    from reunify.commands.build import build_site
     from test_images import PICTURED, phone_photo
 
     (project.root / "stories" / "images").mkdir()

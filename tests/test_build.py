@@ -8,10 +8,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from reunify.cli import build_site, main
-from reunify.index import build
-from reunify.load import load
-from reunify.problems import Problems
+from reunify.cli import main
+from reunify.commands.build import build_site
+from reunify.site.index import build
+from reunify.content.load import load
+from reunify.content.problems import Problems
 
 from conftest import REPO, STORY, TODAY, content, page, parse, scratch_config
 
@@ -126,7 +127,7 @@ def test_filters_are_a_real_form_over_small_shipped_files(sample_site, sample):
         {"audiences", "topics", "formats", "language", "state"}
     assert form.select_one("[role=status]")["aria-live"] == "polite"
     import json
-    from reunify.index import slugify
+    from reunify.site.index import slugify
     folder = sample_site / "resources" / "filter"
 
     def places(field, value):

@@ -14,8 +14,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from reunify import strings
-from reunify.cli import build_site, main
+from reunify.site import strings
+from reunify.cli import main
+from reunify.commands.build import build_site
 
 from conftest import (REPO, TODAY, content, page, pagefind_content, parse, scratch_config,
                       site_differences)
@@ -284,7 +285,7 @@ def locales(tmp_path, monkeypatch):
     folder = tmp_path / "locales"
     shutil.copytree(strings.LOCALES, folder)
     monkeypatch.setattr(strings, "LOCALES", folder)
-    monkeypatch.setattr("reunify.validate.LOCALES", folder)
+    monkeypatch.setattr("reunify.content.validate.LOCALES", folder)
     strings.catalogue.cache_clear()
     strings.field_descriptions.cache_clear()
     yield folder
@@ -414,14 +415,14 @@ def test_editions_built_side_by_side_are_the_editions_built_in_turn(tmp_path, mo
     its own child builds Spanish, then both are indexed at once) give the same files, byte for
     byte (search index included), as building one after the other; no search copies are left
     on the RAM disk or in the temporary folder."""
-    from reunify.search_index import scratch_folder
+    from reunify.outputs.search_index import scratch_folder
 
     def leftovers():
         return {p.name for folder in {scratch_folder() or tempfile.gettempdir(),
                                       tempfile.gettempdir()}
                 for p in Path(folder).glob("reunify-*")}
 
-    from reunify import cli
+    from reunify.commands import build as cli
 
     forks = []
     fork = cli._fork
@@ -460,7 +461,7 @@ def test_content_errors_are_reported_whole_when_the_editions_are_built_side_by_s
     assert "The site was not built; the previous site/ is unchanged." in err
     assert err.count("stories/away.md") == len(re.findall(r"^stories/away\.md", err, re.M))
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before
-    from reunify.problems import ContentError
+    from reunify.content.problems import ContentError
     with pytest.raises(ContentError) as raised:
         build_site(project.root, site, config, TODAY, parallel=parallel)
     assert {p.file for p in raised.value.problems.errors} == {"stories/away.md"}
@@ -473,7 +474,7 @@ def test_an_interrupted_side_by_side_build_stops_every_process(project, tmp_path
     import signal
     import time
 
-    from reunify import cli
+    from reunify.commands import build as cli
 
     _spanish_project(project)
     project.story("home.md")
@@ -532,7 +533,7 @@ def test_stories_are_rendered_by_the_editions_if_the_process_rendering_them_fail
         project, tmp_path, monkeypatch):
     """While the content loads, another process renders the stories' Markdown for both
     editions; if it fails, the editions render the stories themselves."""
-    from reunify import cli
+    from reunify.commands import build as cli
 
     def fails(root):
         raise RuntimeError("out of memory")
@@ -564,7 +565,7 @@ def test_the_processes_a_build_started_end_when_it_is_killed(project, tmp_path):
         import os, time
         from datetime import date
         from pathlib import Path
-        from reunify import cli
+        from reunify.commands import build as cli
 
         def slow(*args):
             with open({str(started)!r}, "a") as record:

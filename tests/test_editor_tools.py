@@ -10,11 +10,11 @@ import jsonschema
 import pytest
 
 from reunify.cli import main
-from reunify.load import load
-from reunify.problems import Problems
-from reunify.schema import SCHEMAS, schema_text
-from reunify.validate import check
-from reunify.yamlsource import parse
+from reunify.content.load import load
+from reunify.content.problems import Problems
+from reunify.content.schema import SCHEMAS, schema_text
+from reunify.content.validate import check
+from reunify.content.yamlsource import parse
 
 from conftest import REPO, STORY, TODAY
 

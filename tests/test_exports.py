@@ -14,12 +14,12 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from reunify.cli import build_site
-from reunify.exports import HSDS_NAMESPACE
-from reunify.index import build
-from reunify.load import load
-from reunify.models import DonationDrive, Event, Organization, Resource as ResourceModel
-from reunify.problems import Problems
+from reunify.commands.build import build_site
+from reunify.outputs.exports import HSDS_NAMESPACE
+from reunify.site.index import build
+from reunify.content.load import load
+from reunify.content.models import DonationDrive, Event, Organization, Resource as ResourceModel
+from reunify.content.problems import Problems
 
 from conftest import ORG, REPO, TODAY, content, page, parse, scratch_config
 
@@ -241,7 +241,7 @@ if __name__ == "__main__":  # refresh the list after adding content: keeps every
 
 
 def test_csv_cells_never_run_as_formulas_and_translations_are_json(project, tmp_path):
-    from reunify.cli import build_site
+    from reunify.commands.build import build_site
 
     from conftest import ORG, TODAY, scratch_config
 
@@ -272,6 +272,6 @@ def test_csv_cells_never_run_as_formulas_and_translations_are_json(project, tmp_
     ("\rx", "'\rx"), ("  =x", "'  =x"), ("safe = fine", "safe = fine"), (None, ""),
     (["=a", "b"], "'=a; b"), ({"es": {"t": "x"}}, '{"es": {"t": "x"}}'), (2021, "2021")])
 def test_a_csv_cell_is_neutralised_as_owasp_recommends(value, cell):
-    from reunify.exports import csv_cell
+    from reunify.outputs.exports import csv_cell
 
     assert csv_cell(value) == cell

@@ -9,11 +9,11 @@ from datetime import datetime, timezone
 import pytest
 from werkzeug import Response
 
-from reunify import feeds
+from reunify.content import feeds
 from reunify.cli import main
-from reunify.load import load
-from reunify.problems import Problems
-from reunify.validate import check
+from reunify.content.load import load
+from reunify.content.problems import Problems
+from reunify.content.validate import check
 
 from conftest import ORG, TODAY, content, page, scratch_config
 from test_safety import _assert_inert
@@ -246,7 +246,7 @@ def test_news_page_and_organisation_page_read_only_the_snapshot(httpserver, proj
     httpserver.clear()  # the build must not need the network
     httpserver.stop()
     site = tmp_path / "out"
-    from reunify.cli import build_site
+    from reunify.commands.build import build_site
     build_site(project.root, site, scratch_config(project), TODAY)
     news = content(page(site, "news"))
     titles = [h.get_text(strip=True) for h in news.select(".rf-news .rf-card__title")]
@@ -260,7 +260,7 @@ def test_news_page_and_organisation_page_read_only_the_snapshot(httpserver, proj
 
 def test_no_snapshot_builds_an_empty_news_page(project, tmp_path):
     site = tmp_path / "out"
-    from reunify.cli import build_site
+    from reunify.commands.build import build_site
     build_site(project.root, site, scratch_config(project), TODAY)
     assert "No partner news yet" in content(page(site, "news")).get_text()
 

@@ -5,7 +5,8 @@ from urllib.parse import urljoin
 
 from PIL import Image, ExifTags
 
-from reunify.cli import build_site, main
+from reunify.cli import main
+from reunify.commands.build import build_site
 
 from conftest import STORY, TODAY, content, page, scratch_config
 

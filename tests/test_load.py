@@ -1,7 +1,7 @@
 """Loading each kind of content, good and bad, with the messages editors see."""
-from reunify.load import load
-from reunify.problems import Problems
-from reunify.validate import check
+from reunify.content.load import load
+from reunify.content.problems import Problems
+from reunify.content.validate import check
 
 from conftest import CAMPAIGN, ORG, STORY, TODAY
 

@@ -10,6 +10,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
+from reunify import engine
+
 from conftest import STORY, content, page, scratch_config
 
 SERVE_URL = "http://127.0.0.1:8000/"
@@ -50,7 +52,7 @@ def preview(project, tmp_path, monkeypatch):
 def test_saving_a_story_rebuilds_only_the_pages_that_show_it(project, preview, caplog):
     untouched = {address: preview.written(address) for address in
                  ("organizations", "drives", "events", "data", "search")}
-    caplog.set_level(logging.INFO, logger="mkdocs.plugins.reunify")
+    caplog.set_level(logging.INFO, logger=engine.logger("plugins.reunify").name)
     text = (project.root / "stories/home.md").read_text()
     project.story("home.md", text.replace("A family home again", "Home again, at last")
                   .replace("now they are home.", "now they are home. Edited in the preview."))
@@ -77,7 +79,7 @@ def test_a_new_story_appears_and_a_deleted_one_goes(project, preview):
 
 
 def test_any_other_change_rebuilds_everything(project, preview, caplog):
-    caplog.set_level(logging.INFO, logger="mkdocs.plugins.reunify")
+    caplog.set_level(logging.INFO, logger=engine.logger("plugins.reunify").name)
     project.resources(organizations=textwrap.dedent("""\
           - id: helpers
             name: Helpers Together
@@ -126,7 +128,7 @@ def test_after_a_story_is_saved_the_preview_is_what_a_full_build_makes(tmp_path,
     import shutil
     from datetime import date
 
-    from reunify.preview import Preview as Memory
+    from reunify.engine.preview import Preview as Memory
 
     from conftest import REPO
 

@@ -1,9 +1,9 @@
 """The privacy check reads every published field of a story the way a reader sees it."""
 import pytest
 
-from reunify.load import load
-from reunify.problems import Problems
-from reunify.validate import check
+from reunify.content.load import load
+from reunify.content.problems import Problems
+from reunify.content.validate import check
 
 from conftest import STORY, TODAY
 

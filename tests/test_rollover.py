@@ -5,7 +5,8 @@ import shutil
 
 import pytest
 
-from reunify.cli import build_site, main
+from reunify.cli import main
+from reunify.commands.build import build_site
 
 from conftest import REPO, content, page
 from test_exports import ADDRESSES, published

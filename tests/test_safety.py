@@ -10,9 +10,10 @@ from pathlib import Path
 import mkdocs.commands.build
 import pytest
 
-from reunify import yamlsource
-from reunify.cli import build_site, main
-from reunify.problems import Problems
+from reunify.content import yamlsource
+from reunify.cli import main
+from reunify.commands.build import build_site
+from reunify.content.problems import Problems
 
 from conftest import ORG, STORY, TODAY, content, page, scratch_config
 from test_sanitize import HOSTILE
@@ -132,7 +133,7 @@ def test_a_build_removes_what_builds_killed_outright_left_behind(project, tmp_pa
     import sys
     import time
 
-    from reunify.search_index import scratch_folder
+    from reunify.outputs.search_index import scratch_folder
 
     config = scratch_config(project)
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
@@ -192,8 +193,8 @@ def test_images_load_only_from_the_site_however_their_address_is_written(project
     assert _loads_from("https://hub.example/stories/pictures/", story) == {"hub.example"}
     assert story.select_one('img[alt="kept"]')["src"] == "/stories/local.png"
     problems = Problems(root=project.root)
-    from reunify.load import load
-    from reunify.validate import check
+    from reunify.content.load import load
+    from reunify.content.validate import check
     check(load(project.root, problems), TODAY, problems, translations=False)
     # every address above, the srcset and the Markdown image; but Markdown turns the tab of
     # "/\t/evil…" into spaces, which makes it a (broken) address on the site

@@ -2,7 +2,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from reunify.sanitize import markdown_to_html
+from reunify.content.sanitize import markdown_to_html
 
 HOSTILE = [
     "<script>alert(1)</script>",

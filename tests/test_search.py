@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reunify.search_index import BUNDLE, INDEXED, OPTIONS, indexed, plain_quotes, search_copy
+from reunify.outputs.search_index import BUNDLE, INDEXED, OPTIONS, indexed, plain_quotes, search_copy
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -88,7 +88,7 @@ def test_typographic_quotes_and_heading_links_are_not_indexed_as_words(tmp_path)
     """A page says “Nationwide” and the family’s home (as Markdown's smarty writes them), and a
     hand-written page has MkDocs' ¶ heading links: the index holds the plain words only, and a
     search still finds them (the stem of family’s is the stem of families)."""
-    from reunify.search_index import SearchCopies
+    from reunify.outputs.search_index import SearchCopies
 
     page = ('<html lang="en"><head><title>{title}</title></head><body><div data-pagefind-body>'
             '{body}</div><!--/data-pagefind-body--></body></html>')
@@ -130,7 +130,7 @@ def test_only_record_pages_and_pages_one_folder_down_are_indexed():
 def test_search_copies_move_to_the_disk_when_the_ram_disk_fills_up(tmp_path, monkeypatch):
     import errno
 
-    from reunify import search_index
+    from reunify.outputs import search_index
 
     ram = tmp_path / "ram"
     ram.mkdir()
@@ -160,9 +160,9 @@ def test_search_copies_move_to_the_disk_when_the_ram_disk_fills_up(tmp_path, mon
 @pytest.mark.parametrize("parallel", [True, False], ids=["side by side", "in turn"])
 def test_a_failed_search_index_keeps_the_previous_site(project, tmp_path, monkeypatch, parallel):
     from conftest import TODAY
-    from reunify import search_index
-    from reunify.cli import build_site
-    from reunify.search_index import SearchIndexError
+    from reunify.outputs import search_index
+    from reunify.commands.build import build_site
+    from reunify.outputs.search_index import SearchIndexError
     from test_editions import _spanish_project
 
     _spanish_project(project)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reunify.cli import build_site
-from reunify.shells import Shell, token
+from reunify import engine
+from reunify.commands.build import build_site
+from reunify.engine.shells import Shell, token
 
 from conftest import REPO, TODAY, content, page, scratch_config, site_differences
 
@@ -74,7 +75,7 @@ def test_titles_that_need_escaping_come_out_as_the_theme_writes_them(project, tm
     # as in mkdocs.yml: only section fronts in the navigation (with every page in it, each page
     # has its own previous/next links and no two pages share a shell)
     config.write_text(config.read_text() + "nav:\n  - Resources: resources/index.md\n")
-    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.reunify"):
+    with caplog.at_level(logging.INFO, logger=engine.logger("plugins.reunify").name):
         build_site(project.root, tmp_path / "filled", config, TODAY)
     assert any("filled in from" in r.getMessage() and not r.getMessage().startswith("0 ")
                for r in caplog.records), "no page was filled in from a shell"

@@ -1,10 +1,10 @@
 """Consent, images and privacy: what decides whether a story may be published."""
 import pytest
 
-from reunify.index import build
-from reunify.load import load
-from reunify.problems import Problems
-from reunify.validate import check
+from reunify.site.index import build
+from reunify.content.load import load
+from reunify.content.problems import Problems
+from reunify.content.validate import check
 
 from conftest import STORY, TODAY
 

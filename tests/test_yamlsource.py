@@ -1,8 +1,8 @@
 import time
 from pathlib import Path
 
-from reunify.problems import Problems
-from reunify.yamlsource import parse, read_text
+from reunify.content.problems import Problems
+from reunify.content.yamlsource import parse, read_text
 
 
 def _parse(text):

@@ -178,9 +178,9 @@ from datetime import date
 from pathlib import Path
 root, site = Path(sys.argv[1]), Path(sys.argv[2])
 os.environ["NO_MKDOCS_2_WARNING"] = "1"
-from reunify import editions
-from reunify.pipeline import load_checked, render_edition
-import reunify.cli as cli
+from reunify.content import editions
+from reunify.engine.pipeline import load_checked, render_edition
+import reunify.commands.build as cli
 today = date(2026, 11, 22)
 t = {"render pages": 0.0, "exports": 0.0}
 start = time.perf_counter()
@@ -211,9 +211,10 @@ import json, logging, os, sys, time
 from pathlib import Path
 os.environ["NO_MKDOCS_2_WARNING"] = "1"
 os.environ["REUNIFY_TODAY"] = "2026-11-22"
+import reunify  # the engine is chosen before MkDocs is imported
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-logging.getLogger("mkdocs").setLevel(logging.ERROR)
+reunify.engine.logger().setLevel(logging.ERROR)
 root, site = Path(sys.argv[1]), Path(sys.argv[2])
 def config():
     loaded = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
@@ -245,7 +246,7 @@ import json, os, sys, time
 from datetime import date
 from pathlib import Path
 os.environ["NO_MKDOCS_2_WARNING"] = "1"
-from reunify.cli import build_site
+from reunify.commands.build import build_site
 root, site = Path(sys.argv[1]), Path(sys.argv[2])
 start = time.perf_counter()
 build_site(root, site, root / "mkdocs.yml", date(2026, 11, 22))
@@ -256,6 +257,7 @@ BASELINE = r"""
 import os, sys, time
 from pathlib import Path
 os.environ["NO_MKDOCS_2_WARNING"] = "1"
+import reunify  # the engine is chosen before MkDocs is imported
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 start = time.perf_counter()

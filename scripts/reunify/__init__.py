@@ -1,6 +1,6 @@
 """Build the National Reunification Month campaign site and resource hub."""
 
-from . import engine
+from reunify import engine
 
 __version__ = "0.1.0"
 

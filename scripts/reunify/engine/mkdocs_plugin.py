@@ -30,9 +30,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import os
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,17 +43,20 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
-from . import editions, images
-from .localize import untranslated_block
-from .pipeline import Prepared, prepare
-from .preview import Preview
-from .problems import ContentError
-from .sanitize import clean_page_html
-from .search_index import SearchCopies, SearchIndexError
-from .shells import SLOTS, Shell, token
-from .strings import Strings
+from reunify import engine
+from reunify.content import editions
 
-log = logging.getLogger("mkdocs.plugins.reunify")
+from reunify.outputs import images
+from reunify.site.localize import untranslated_block
+from reunify.engine.pipeline import Prepared, build_date, prepare
+from reunify.engine.preview import Preview
+from reunify.content.problems import ContentError
+from reunify.content.sanitize import clean_page_html
+from reunify.outputs.search_index import SearchCopies, SearchIndexError
+from reunify.engine.shells import SLOTS, Shell, token
+from reunify.site.strings import Strings
+
+log = engine.logger("plugins.reunify")
 
 
 class ReunifyConfig(Config):
@@ -66,11 +67,6 @@ class ReunifyConfig(Config):
     page_shells = c.Type(bool, default=True)
     """Render pages that differ only in their own text through the theme once per group
     (`shells.py`); false renders every page through the theme (same output, slower)."""
-
-
-def build_date(setting: str | None) -> date:
-    value = setting or os.environ.get("REUNIFY_TODAY")
-    return date.fromisoformat(value) if value else date.today()
 
 
 def page_meta(page) -> dict:
@@ -272,7 +268,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             # MkDocs warns that a dirty build may leave navigation stale; ours is fixed (section
             # fronts only) and the plugin says which pages changed, so the warning, which
             # `strict: true` would turn into a failure, is not the editor's concern.
-            logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
+            engine.logger("commands.build").addFilter(_not_the_dirty_warning)
 
     def on_shutdown(self) -> None:
         # MkDocs keeps plugin objects for the next build (its Plugins option caches them), so

@@ -16,7 +16,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .problems import Problems
+from reunify.content.problems import Problems
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ALIAS_NODES = 10_000

@@ -13,23 +13,13 @@ import uuid
 from datetime import datetime, time, timezone
 from functools import lru_cache
 
-from . import geography
-from .index import Site, event_end, event_start
+from reunify.content import geography
+from reunify.site.index import Site, event_end, event_start
 
 # A fixed namespace: HSDS ids depend only on our ids, not on where the site is hosted.
 HSDS_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "hsds.reunification-hub")
 LICENSE = {"name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
            "url": "https://creativecommons.org/licenses/by/4.0/"}
-
-# (file, what it holds), in the order the Data page lists them.
-DATA_FILES = [
-    ("data/resources.json", "resources"), ("data/resources.csv", "resources"),
-    ("data/organizations.json", "organizations"), ("data/organizations.csv", "organizations"),
-    ("data/drives.json", "drives"), ("data/events.json", "events"),
-    ("data/hsds/organizations.json", "hsds-organizations"),
-    ("data/hsds/services.json", "hsds-services"),
-]
-
 
 def _json(rows: list[dict]) -> bytes:
     """A JSON list with one record per line: easy to read and to compare between builds, and
@@ -188,28 +178,3 @@ def data_files(site: Site, permalink) -> dict[str, bytes]:
         "data/hsds/organizations.json": _json(hsds_organizations(site, permalink)),
         "data/hsds/services.json": _json(hsds_services(site, permalink)),
     }
-
-
-def field_group(path: str) -> str:
-    """'resources' for data/resources.json or .csv, 'hsds' for the HSDS files."""
-    return "hsds" if path.startswith("data/hsds/") else path.split("/")[1].split(".")[0]
-
-
-def describe(path: str) -> list[tuple[str, str]]:
-    """(field, meaning) for each column of a data file, from the content models."""
-    from .models import DonationDrive, Event, Organization, Resource
-
-    extra = {"page": "Permanent address of the record's page on this site"}
-    if path.startswith("data/hsds/"):
-        return [("", "Open Referral HSDS 3.0: see openreferral.org for every field")]
-    model = {"resources": Resource, "organizations": Organization, "drives": DonationDrive,
-             "events": Event}[path.split("/")[1].split(".")[0]]
-    rows = [(name, info.description or "") for name, info in model.model_fields.items()]
-    rows.append(("page", extra["page"]))
-    if model is Resource:
-        rows.append(("publisher_name", "Name of the publishing organization"))
-    if model is DonationDrive:
-        rows.append(("status", "active or past, on the day the site was built"))
-    if model is Event:
-        rows.append(("calendar", "Address of the event's iCalendar file"))
-    return rows

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import explain
-from .models import Campaign, DonationDrive, Event, Organization, Resource, Story, StoryText
-from .problems import Problems
-from .yamlsource import Document, parse, read_text
+from reunify.content import explain
+from reunify.content.models import Campaign, DonationDrive, Event, Organization, Resource, Story, StoryText
+from reunify.content.problems import Problems
+from reunify.content.yamlsource import Document, parse, read_text
 
 NEWS_SNAPSHOT = "partner-news.json"
 MAX_BODY = 100_000  # characters of a story's text: some 15,000 words

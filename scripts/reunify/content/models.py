@@ -17,8 +17,8 @@ from babel import Locale, UnknownLocaleError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from .geography import NATIONAL, STATES, code_for_name
-from .sanitize import link_problem
+from reunify.content.geography import NATIONAL, STATES, code_for_name
+from reunify.content.sanitize import link_problem
 
 
 class Expect:

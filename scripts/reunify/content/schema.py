@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .models import Campaign, DonationDrive, Event, Organization, Resource, Story, StoryText
+from reunify.content.models import Campaign, DonationDrive, Event, Organization, Resource, Story, StoryText
 
 
 class ResourcesFile(BaseModel):

@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from .models import Expect
-from .problems import Problems
-from .yamlsource import Document
+from reunify.content.models import Expect
+from reunify.content.problems import Problems
+from reunify.content.yamlsource import Document
 
 _DATE_HINT = "dates are written 2026-06-15"
 

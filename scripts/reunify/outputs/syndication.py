@@ -12,7 +12,7 @@ from feedgen.feed import FeedGenerator
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from .index import Site, event_end, event_start
+from reunify.site.index import Site, event_end, event_start
 
 STORIES_FEED = "feeds/stories.xml"
 RESOURCES_FEED = "feeds/resources.xml"

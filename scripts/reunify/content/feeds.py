@@ -28,7 +28,7 @@ import requests
 import requests.adapters
 import urllib3
 
-from .sanitize import clean_html
+from reunify.content.sanitize import clean_html
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 10.0

@@ -19,9 +19,9 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 from slugify import slugify
 
-from .load import KINDS
-from .models import Story
-from .yamlsource import end_of_node
+from reunify.content.load import KINDS
+from reunify.content.models import Story
+from reunify.content.yamlsource import end_of_node
 
 NEW_KINDS = {"organization": "organizations", "resource": "resources", "drive": "drives",
              "event": "events"}
@@ -47,7 +47,7 @@ def _plain(annotation):
 
 
 def _expect(annotation, metadata) -> str:
-    from .explain import expected
+    from reunify.content.explain import expected
     return expected(annotation, metadata)
 
 

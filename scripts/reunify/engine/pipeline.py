@@ -1,24 +1,27 @@
 """The whole build as one readable sequence: load → validate → index → render, per edition.
 
-Nothing here knows about MkDocs; `mkdocs_plugin.py` hands the result to it, and `cli.py` wraps it
-in an atomic write of the site folder. Content is loaded and checked once; each edition (English,
+Nothing here knows about MkDocs; `mkdocs_plugin.py` hands the result to it, and
+`commands/build.py` wraps it in an atomic write of the site folder. Content is loaded and checked once; each edition (English,
 then every translation) is indexed and rendered from it in its own language.
 """
 from __future__ import annotations
 
 import gc
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import editions, index, load, validate
-from .localize import localize, untranslated_block
-from .problems import ContentError, Problems
-from .render import Output, Renderer
-from .sanitize import markdown_to_html
-from .strings import Strings
-from .yamlsource import read_text
+from reunify.content import editions, load, validate
+
+from reunify.site import index
+from reunify.site.localize import localize, untranslated_block
+from reunify.content.problems import ContentError, Problems
+from reunify.site.render import Output, Renderer
+from reunify.content.sanitize import markdown_to_html
+from reunify.site.strings import Strings
+from reunify.content.yamlsource import read_text
 
 HOME_INTRO = editions.HOME_INTRO
 
@@ -40,6 +43,13 @@ class Checked:
     content: load.Content
     problems: Problems
     intros: dict[str, str]  # the home page's text in each edition that has one
+
+
+def build_date(setting: str | None) -> date:
+    """The day the site is built for: `--today`, else $REUNIFY_TODAY, else today. (Consent is
+    always judged by the real date as well: see validate.consent_problem.)"""
+    value = setting or os.environ.get("REUNIFY_TODAY")
+    return date.fromisoformat(value) if value else date.today()
 
 
 def read_intros(root: Path, problems: Problems) -> dict[str, str]:

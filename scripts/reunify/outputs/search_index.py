@@ -22,7 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import workspace
+from reunify.engine import workspace
 
 BUNDLE = "pagefind"
 PAGEFIND = [sys.executable, "-m", "pagefind"]  # the binary inside Pagefind's PyPI wheel

@@ -39,6 +39,16 @@ def current() -> str:
     return "properdocs" if mkdocs.__name__ == "properdocs" else "mkdocs"
 
 
+def logger(name: str = ""):
+    """The engine's logger (`properdocs…` or `mkdocs…`): what it counts for --strict, and
+    where its messages are printed."""
+    import logging
+
+    import mkdocs
+
+    return logging.getLogger(mkdocs.__name__ + (f".{name}" if name else ""))
+
+
 def version() -> str:
     import mkdocs
 

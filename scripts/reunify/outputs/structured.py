@@ -1,7 +1,7 @@
 """schema.org structured data (JSON-LD) for search engines and other readers of our pages."""
 from __future__ import annotations
 
-from .index import Site, event_end, event_start
+from reunify.site.index import Site, event_end, event_start
 
 
 def _org(org, permalink) -> dict:

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import editions, load, validate
-from .output import Asset, Page
-from .pipeline import Checked, long_lived, read_intros, render_edition
-from .problems import ContentError, Problems
-from .render import Subset
+from reunify.content import editions, load, validate
+from reunify.engine.output import Asset, Page
+from reunify.engine.pipeline import Checked, long_lived, read_intros, render_edition
+from reunify.content.problems import ContentError, Problems
+from reunify.site.render import Subset
 
 
 def _fingerprint(files: list[Path]) -> tuple:

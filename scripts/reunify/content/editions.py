@@ -3,7 +3,7 @@
 An edition exists when its MkDocs configuration `mkdocs.<language>.yml` does; it inherits
 everything from `mkdocs.yml` and changes only the language, the site folder and the navigation
 labels. Its hand-written pages live in `site_src/<language>/pages/`, its home-page introduction in
-`site_src/<language>/home.md`, its interface text in `scripts/reunify/locales/<language>.yaml`.
+`site_src/<language>/home.md`, its interface text in `scripts/reunify/site/locales/<language>.yaml`.
 Record translations sit beside the English text in resources.yaml (`translations: {es: …}`) and
 in `stories/<id>.<language>.md`. Nothing here knows about MkDocs.
 """

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 from slugify import slugify as _slugify
 
-from .geography import NATIONAL
-from .load import Content, StoryFile
-from .models import Campaign, DonationDrive, Event, Organization, Resource
-from .validate import consent_problem
+from reunify.content.geography import NATIONAL
+from reunify.content.load import Content, StoryFile
+from reunify.content.models import Campaign, DonationDrive, Event, Organization, Resource
+from reunify.content.validate import consent_problem
 
 RELATED_RESOURCES = 4
 
@@ -91,8 +91,8 @@ NEWS_PER_ORG = 5
 def _news(content: Content, org_by_id: dict) -> tuple[list[NewsItem], datetime | None]:
     """Entries of partners that still list a feed, newest first. The snapshot is a file in the
     repository, so its fields are checked again here rather than trusted."""
-    from .feeds import _link, parse_iso
-    from .sanitize import clean_html
+    from reunify.content.feeds import _link, parse_iso
+    from reunify.content.sanitize import clean_html
 
     snapshot = content.news or {}
     items = []

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from .load import ARCHIVE_DIR
-from .yamlsource import end_of_node
+from reunify.content.load import ARCHIVE_DIR
+from reunify.content.yamlsource import end_of_node
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

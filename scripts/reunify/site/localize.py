@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from .load import Content, StoryFile
+from reunify.content.load import Content, StoryFile
 
 UNTRANSLATED_CLASS = "rf-untranslated"
 

@@ -11,22 +11,22 @@ import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urljoin
 
 from babel import Locale
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import geography
-from .editions import DEFAULT
-from .index import Facet, Site, event_end, event_start, slugify
-from .localize import UNTRANSLATED_CLASS, InEnglish, Terms, Untranslated, untranslated_block
-from .output import Asset, Output, Page
-from .sanitize import markdown_to_html
-from .strings import Strings, field_descriptions
-from . import exports, images, syndication, structured
-from .validate import image_allowed, is_stale
+from reunify.content import geography
+from reunify.content.editions import DEFAULT
+from reunify.site.index import Facet, Site, event_end, event_start, slugify
+from reunify.site.localize import UNTRANSLATED_CLASS, InEnglish, Terms, Untranslated, untranslated_block
+from reunify.engine.output import Asset, Output, Page
+from reunify.content.sanitize import markdown_to_html
+from reunify.site.strings import Strings, field_descriptions
+from reunify.content import data_fields
+from reunify.outputs import exports, images, syndication, structured
+from reunify.content.validate import image_allowed, is_stale
 
 STORIES_PER_PAGE = 12
 RESOURCES_PER_PAGE = 40
@@ -77,7 +77,7 @@ class Renderer:
         self.shared = shared
         self.image_cache = images.cache_folder(site.content.root)
         self.term = Terms(site.content, self.language, DEFAULT)
-        self.env = Environment(loader=PackageLoader("reunify", "templates"), autoescape=True,
+        self.env = Environment(loader=PackageLoader("reunify.site", "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                auto_reload=False)
         self.env.globals.update(
@@ -324,18 +324,18 @@ class Renderer:
         return pages
 
     def data_page(self) -> Page:
-        from .load import KINDS
+        from reunify.content.load import KINDS
         own = field_descriptions(self.language)
 
         def fields(path):
-            described = exports.describe(path)
+            described = data_fields.describe(path)
             if self.language == DEFAULT:
                 return described
-            kind = exports.field_group(path)
+            kind = data_fields.field_group(path)
             return [(name, own.get(f"{kind}.{name or 'all'}") or Untranslated(meaning))
                     for name, meaning in described]
         files = [(self.shared + path, self.t(f"data.file.{what}"), fields(path))
-                 for path, what in exports.DATA_FILES]
+                 for path, what in data_fields.DATA_FILES]
         return self.page("data.html", "data/", self.t("data.title"), self.t("data.intro"),
                          files=files, license=exports.LICENSE, kinds=KINDS,
                          feeds=[syndication.STORIES_FEED, syndication.RESOURCES_FEED,

@@ -13,12 +13,14 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 
-from . import editions, geography, images, privacy
-from .load import Content, StoryFile
-from .problems import Problems
-from .sanitize import address_problems, markdown_to_html, raw_html
-from .strings import LOCALES, catalogue_problems, field_descriptions
-from .yamlsource import read_text
+from reunify.content import editions, geography, privacy
+
+from reunify.outputs import images
+from reunify.content.load import Content, StoryFile
+from reunify.content.problems import Problems
+from reunify.content.sanitize import address_problems, markdown_to_html, raw_html
+from reunify.site.strings import LOCALES, catalogue_problems, field_descriptions
+from reunify.content.yamlsource import read_text
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".avif"}
 
@@ -489,7 +491,7 @@ def _check_translations(content: Content, problems: Problems) -> None:
 
 
 def _report_field_descriptions(language: str, name: str, problems: Problems) -> None:
-    from .exports import DATA_FILES, describe, field_group
+    from reunify.content.data_fields import DATA_FILES, describe, field_group
 
     own = field_descriptions(language)
     groups = {field_group(path): path for path, _ in DATA_FILES}
@@ -506,7 +508,7 @@ def _report_field_descriptions(language: str, name: str, problems: Problems) -> 
 
 def report_untranslated(content: Content, problems: Problems) -> None:
     """Warnings, one per record and page, for every text not yet in each edition's language."""
-    from .localize import missing
+    from reunify.site.localize import missing
 
     root = content.root
     for language in editions.languages(root)[1:]:

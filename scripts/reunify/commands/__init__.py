@@ -1,0 +1,1 @@
+"""One module per `reunify` command; each has `run(args)`. `cli.py` only parses."""
