@@ -14,13 +14,13 @@ from reunify.site.index import build
 from reunify.content.load import load
 from reunify.content.problems import Problems
 
-from conftest import REPO, STORY, TODAY, content, page, parse, scratch_config
+from conftest import SAMPLE, STORY, TODAY, content, page, parse, scratch_config
 
 
 @pytest.fixture(scope="module")
 def sample():
-    problems = Problems(root=REPO)
-    loaded = load(REPO, problems)
+    problems = Problems(root=SAMPLE)
+    loaded = load(SAMPLE, problems)
     assert problems.errors == []
     return build(loaded, TODAY)
 

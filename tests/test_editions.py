@@ -18,7 +18,7 @@ from reunify.site import strings
 from reunify.cli import main
 from reunify.commands.build import build_site
 
-from conftest import (REPO, TODAY, content, page, pagefind_content, parse, scratch_config,
+from conftest import (REPO, SAMPLE, TODAY, content, page, pagefind_content, parse, scratch_config,
                       site_differences)
 
 SITE_URL = "https://reunification.example.org/"
@@ -120,7 +120,7 @@ def _english_interface_strings() -> list[str]:
 
 def _proper_names() -> list[str]:
     """Names of partners and publishers' titles: content, in English, not interface text."""
-    data = yaml.safe_load((REPO / "resources.yaml").read_text())
+    data = yaml.safe_load((SAMPLE / "resources.yaml").read_text())
     return sorted([o["name"] for o in data["organizations"]] +
                   [r["title"] for r in data["resources"]], key=len, reverse=True)
 
@@ -431,7 +431,7 @@ def test_editions_built_side_by_side_are_the_editions_built_in_turn(tmp_path, mo
     built = {}
     for parallel in (True, False):
         site = tmp_path / f"site-{parallel}"
-        build_site(REPO, site, REPO / "mkdocs.yml", TODAY, parallel=parallel)
+        build_site(SAMPLE, site, SAMPLE / "mkdocs.yml", TODAY, parallel=parallel)
         built[parallel] = {p.relative_to(site).as_posix(): p.read_bytes()
                            for p in sorted(site.rglob("*")) if p.is_file()}
     assert len(forks) == 1  # the side-by-side build did use a child process (which forked again)

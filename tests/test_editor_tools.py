@@ -16,7 +16,7 @@ from reunify.content.schema import SCHEMAS, schema_text
 from reunify.content.validate import check
 from reunify.content.yamlsource import parse
 
-from conftest import REPO, STORY, TODAY
+from conftest import REPO, SAMPLE, STORY, TODAY
 
 
 def _problems(root):
@@ -28,8 +28,8 @@ def _problems(root):
 
 @pytest.fixture
 def sample_copy(tmp_path):
-    shutil.copy(REPO / "resources.yaml", tmp_path / "resources.yaml")
-    shutil.copytree(REPO / "stories", tmp_path / "stories")
+    shutil.copy(SAMPLE / "resources.yaml", tmp_path / "resources.yaml")
+    shutil.copytree(SAMPLE / "stories", tmp_path / "stories")
     return tmp_path
 
 
@@ -90,11 +90,11 @@ def _as_json(value):
 
 def test_sample_content_is_valid_against_the_schemas():
     schema = json.loads((REPO / "schemas" / "resources.schema.json").read_text())
-    doc = parse((REPO / "resources.yaml").read_text(), REPO / "resources.yaml", Problems())
+    doc = parse((SAMPLE / "resources.yaml").read_text(), SAMPLE / "resources.yaml", Problems())
     jsonschema.validate(_as_json(doc.data), schema)
     story_schema = json.loads((REPO / "schemas" / "story.schema.json").read_text())
     problems = Problems()
-    content = load(REPO, problems)
+    content = load(SAMPLE, problems)
     for story in content.stories:
         front = story.file.read_text().split("---\n")[1]
         jsonschema.validate(_as_json(parse(front, story.file, problems).data), story_schema)

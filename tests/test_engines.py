@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ORG, STORY, scratch_config, site_differences
+from conftest import scratch_config, site_differences
 
 RESOURCES = """\
 resources:

@@ -21,7 +21,7 @@ from reunify.content.load import load
 from reunify.content.models import DonationDrive, Event, Organization, Resource as ResourceModel
 from reunify.content.problems import Problems
 
-from conftest import ORG, REPO, TODAY, content, page, parse, scratch_config
+from conftest import ORG, SAMPLE, TODAY, content, page, parse, scratch_config
 
 # The official Open Referral HSDS 3.0 schemas (CC BY-SA 4.0), copied unchanged from release v3.0.
 HSDS = Path(__file__).parent / "hsds-3.0"
@@ -29,8 +29,8 @@ HSDS = Path(__file__).parent / "hsds-3.0"
 
 @pytest.fixture(scope="module")
 def sample():
-    problems = Problems(root=REPO)
-    return build(load(REPO, problems), TODAY)
+    problems = Problems(root=SAMPLE)
+    return build(load(SAMPLE, problems), TODAY)
 
 
 def _json(site, path):
@@ -113,7 +113,7 @@ def test_hsds_ids_are_stable_uuid5_of_our_ids(sample_site, sample):
 
 def test_exports_are_identical_from_build_to_build(sample_site, tmp_path):
     again = tmp_path / "again"
-    build_site(REPO, again, REPO / "mkdocs.yml", TODAY)
+    build_site(SAMPLE, again, SAMPLE / "mkdocs.yml", TODAY)
     for path in ("data/resources.json", "data/hsds/organizations.json",
                  "data/hsds/services.json", "feeds/stories.xml", "feeds/resources.xml",
                  "events.ics"):
@@ -234,7 +234,7 @@ def test_no_published_address_is_ever_dropped(sample_site):
 if __name__ == "__main__":  # refresh the list after adding content: keeps every old address
     import tempfile
     with tempfile.TemporaryDirectory() as folder:
-        build_site(REPO, Path(folder) / "site", REPO / "mkdocs.yml", TODAY)
+        build_site(SAMPLE, Path(folder) / "site", SAMPLE / "mkdocs.yml", TODAY)
         old = set(ADDRESSES.read_text().splitlines()) if ADDRESSES.exists() else set()
         ADDRESSES.write_text("\n".join(sorted((old | published(Path(folder) / "site")) - {""}))
                              + "\n")

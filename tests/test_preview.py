@@ -125,21 +125,13 @@ def test_after_a_story_is_saved_the_preview_is_what_a_full_build_makes(tmp_path,
     or file that shows stories were missing from that list, it would stay stale. After a story
     changes title, date, state, themes and partner, every page and file of the preview must be
     what a fresh, full render makes."""
-    import shutil
     from datetime import date
 
     from reunify.engine.preview import Preview as Memory
 
-    from conftest import REPO
+    from conftest import copy_sample
 
-    root = tmp_path / "hub"
-    root.mkdir()
-    for name in ("resources.yaml", "mkdocs.yml", "mkdocs.es.yml", "partner-news.json"):
-        if (REPO / name).exists():
-            shutil.copy2(REPO / name, root / name)
-    for name in ("stories", "site_src", "archive"):
-        if (REPO / name).exists():
-            shutil.copytree(REPO / name, root / name)
+    root = copy_sample(tmp_path / "hub")
     today = date(2026, 11, 22)
     preview = Memory(root, language)
     preview.update(today)

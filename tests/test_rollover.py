@@ -1,26 +1,19 @@
 """A new June: the sample site rolls over to 2027 and every address of 2026 still works."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from reunify.cli import main
 from reunify.commands.build import build_site
 
-from conftest import REPO, content, page
+from conftest import content, copy_sample, page
 from test_exports import ADDRESSES, published
 
 
 @pytest.fixture
 def sample_copy(tmp_path):
-    root = tmp_path / "hub"
-    root.mkdir()
-    for name in ("resources.yaml", "mkdocs.yml", "mkdocs.es.yml"):
-        shutil.copy(REPO / name, root / name)
-    for name in ("stories", "site_src", "schemas"):
-        shutil.copytree(REPO / name, root / name)
-    return root
+    return copy_sample(tmp_path / "hub")
 
 
 def test_roll_over_keeps_every_address_and_archives_the_year(sample_copy, tmp_path, capsys):

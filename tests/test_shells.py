@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from reunify import engine
 from reunify.commands.build import build_site
 from reunify.engine.shells import Shell, token
 
-from conftest import REPO, TODAY, content, page, scratch_config, site_differences
+from conftest import TODAY, content, copy_sample, page, scratch_config, site_differences
 
 
 def _files(site: Path) -> dict[str, bytes]:
@@ -34,13 +33,7 @@ def _differences(one: dict[str, bytes], other: dict[str, bytes]) -> list[str]:
 
 
 def test_the_sample_site_is_byte_for_byte_the_same_without_shells(sample_site, tmp_path):
-    copy = tmp_path / "hub"
-    copy.mkdir()
-    for name in ("resources.yaml", "mkdocs.yml", "mkdocs.es.yml", "partner-news.json"):
-        if (REPO / name).exists():
-            shutil.copy2(REPO / name, copy / name)
-    for name in ("stories", "site_src"):
-        shutil.copytree(REPO / name, copy / name)
+    copy = copy_sample(tmp_path / "hub")
     _without_shells(copy / "mkdocs.yml")
     site = tmp_path / "site"
     build_site(copy, site, copy / "mkdocs.yml", TODAY)
