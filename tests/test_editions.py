@@ -18,7 +18,7 @@ from reunify.site import strings
 from reunify.cli import main
 from reunify.commands.build import build_site
 
-from conftest import (REPO, SAMPLE, TODAY, content, page, pagefind_content, parse, scratch_config,
+from conftest import (SAMPLE, TODAY, content, page, pagefind_content, parse, scratch_config,
                       site_differences)
 
 SITE_URL = "https://reunification.example.org/"
@@ -105,10 +105,10 @@ def _english_interface_strings() -> list[str]:
         if key in same or key == strings.SAME_AS_ENGLISH:
             continue
         texts += value.values() if isinstance(value, dict) else [value]
-    material = (REPO / ".venv/lib/python3.11/site-packages/material/templates/partials/"
-                "languages/en.html")
-    if material.exists():
-        texts += re.findall(r'"[\w.]+": "([^"]+)"', material.read_text())
+    import material as theme
+
+    material = Path(theme.__file__).parent / "templates" / "partials" / "languages" / "en.html"
+    texts += re.findall(r'"[\w.]+": "([^"]+)"', material.read_text())
     phrases = set()
     for text in texts:
         for part in re.split(r"\{\w+\}|\[\w+\]", str(text)):
