@@ -95,15 +95,39 @@ def test_any_other_change_rebuilds_everything(project, preview, caplog):
     assert "Helpers Together" in content(page(preview.site, "stories/home")).get_text()
 
 
-def test_a_mistake_is_reported_and_the_last_good_preview_stays(project, preview):
-    before = (preview.site / "stories/home/index.html").read_bytes()
-    project.story("home.md", STORY.replace("state: AL", "state: Alabama"))
-    with pytest.raises((PluginError, Abort)):
-        preview.save()
-    assert (preview.site / "stories/home/index.html").read_bytes() == before
+def test_a_mistake_keeps_the_last_good_preview_with_the_problems_on_every_page(project,
+                                                                               preview):
+    """The preview keeps answering while the content is wrong: the last good pages, each with
+    the problems listed at the top (file:line), until a save fixes them."""
+    def banner(address):
+        found = page(preview.site, address).select_one(".rf-preview-problems")
+        return [li.get_text() for li in found.select("li")] if found else None
+
+    assert banner("stories/home") is None
+    project.story("home.md", STORY.replace("state: AL", "state: Alabama")
+                  .replace("A family home again", "Broken"))
+    preview.save()  # no error: MkDocs' server would hang until the content was fixed
+    story = page(preview.site, "stories/home")
+    assert content(story).h1.get_text(strip=True) == "A family home again"  # the last good one
+    expected = ["stories/home.md:6:8: record home, field state: expected a two-letter US state "
+                "code or `national`, found 'Alabama' (hint: write `AL` for Alabama)"]
+    assert banner("stories/home") == expected
+    for address in ("", "stories", "organizations/helpers", "about" if (
+            preview.site / "about").exists() else "drives"):
+        assert banner(address) == expected, address
+    assert "1 problem" in story.select_one(".rf-preview-problems strong").get_text()
     project.story("home.md", STORY.replace("A family home again", "Fixed"))
     preview.save()
     assert content(page(preview.site, "stories/home")).h1.get_text(strip=True) == "Fixed"
+    for address in ("", "stories", "stories/home", "organizations/helpers", "drives"):
+        assert banner(address) is None, address
+
+
+def test_a_mistake_before_the_first_preview_is_reported(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("REUNIFY_TODAY", "2026-11-22")
+    project.story("home.md", STORY.replace("state: AL", "state: Alabama"))
+    with pytest.raises((PluginError, Abort)):
+        Preview(project, tmp_path / "site")
 
 
 def test_search_is_indexed_once_when_the_preview_starts(project, preview):
@@ -152,3 +176,62 @@ def test_after_a_story_is_saved_the_preview_is_what_a_full_build_makes(tmp_path,
     theirs = {p.src_uri: p for p in fresh.pages} | {a.path: a for a in fresh.assets}
     assert sorted(ours) == sorted(theirs)
     assert sorted(uri for uri in ours if ours[uri] != theirs[uri]) == []
+
+
+def test_the_preview_server_keeps_answering_while_the_content_is_wrong(project, tmp_path):
+    """`reunify serve` for real: after a bad save every page still answers at once, with the
+    problem shown in it; after the fix, the fixed page."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from bs4 import BeautifulSoup
+
+    project.story("home.md")
+    config = scratch_config(project)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "reunify", "serve", "--root", str(project.root), "--addr",
+         f"127.0.0.1:{port}", "--today", "2026-11-22"], cwd=project.root,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert config.exists()
+
+    def story_page():
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/stories/home/", timeout=5) as r:
+            return BeautifulSoup(r.read().decode(), "html.parser")
+
+    def wait_for(test, what):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                soup = story_page()
+                if test(soup):
+                    return soup
+            except OSError:
+                pass  # still starting
+            time.sleep(0.3)
+        raise AssertionError(f"the preview never showed {what}")
+
+    try:
+        wait_for(lambda soup: soup.h1 is not None, "the story")
+        time.sleep(1.5)  # the watcher starts after the first build
+        project.story("home.md", STORY.replace("state: AL", "state: Alabama")
+                      .replace("A family home again", "Broken"))
+        soup = wait_for(lambda soup: soup.select_one(".rf-preview-problems"), "the problem")
+        assert "stories/home.md:6:8" in soup.select_one(".rf-preview-problems").get_text()
+        assert soup.select_one("article h1").get_text(strip=True) == "A family home again"
+        started = time.monotonic()
+        story_page()
+        assert time.monotonic() - started < 5  # it answers; it does not wait for a fix
+        project.story("home.md", STORY.replace("A family home again", "Fixed"))
+        soup = wait_for(lambda soup: soup.select_one(".rf-preview-problems") is None and
+                        soup.select_one("article h1").get_text(strip=True) == "Fixed", "the fix")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -89,6 +90,19 @@ def page_meta(page) -> dict:
 
 def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
     return "'dirty' build" not in record.getMessage()
+
+
+_BODY = re.compile(r"<body[^>]*>")
+
+
+def problems_banner(errors, t: Strings) -> str:
+    """What the preview shows at the top of every page while the content has problems."""
+    items = "".join(f"<li><code>{escape(p.format())}</code></li>" for p in errors[:50])
+    more = f"<li>{escape(t('preview.more', count=len(errors) - 50))}</li>" \
+        if len(errors) > 50 else ""
+    return (f'<div class="rf-preview-problems" role="alert"><p><strong>'
+            f'{escape(t("preview.problems", count=len(errors)))}</strong></p>'
+            f"<ul>{items}{more}</ul></div>")
 
 
 def _mark(file: File, modified: bool) -> None:
@@ -166,6 +180,10 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         self.editions: list[dict] = []
         self.serving = False  # `reunify serve`: the live preview (see on_startup)
         self.preview: Preview | None = None
+        # the preview's last good content (pages, assets), shown while the content has problems,
+        # and the banner that lists them on every page until they are fixed
+        self.last_good: tuple[list, list] | None = None
+        self.banner: str | None = None
         self.search_process = None  # the preview's search indexing (an Indexing) until done
         self.preview_indexed = False  # the preview has indexed (once, when it started)
         self.copies: SearchCopies | None = None  # this build's pages, as Pagefind reads them
@@ -263,6 +281,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         # (MkDocs ≥ 1.4), and with it the preview's memory of the previous build.
         self.serving = command == "serve"
         self.preview = None
+        self.last_good, self.banner = None, None
         self.search_process, self.preview_indexed = None, False
         if self.serving and dirty:
             # MkDocs warns that a dirty build may leave navigation stale; ours is fixed (section
@@ -308,6 +327,8 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             self.copies = None
 
     def on_post_page(self, output: str, *, page, config) -> str:
+        if self.banner is not None:
+            output = _BODY.sub(lambda m: m.group(0) + self.banner, output, count=1)
         if self.copies is not None:
             self.copies.add(page.file.dest_uri, output)
         return output
@@ -327,12 +348,29 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
                 self.preview = Preview(self.root(config), self.language)
             update = self.preview.update(today, site_url=config.site_url or "")
         except ContentError as exc:
-            raise PluginError("the content has problems:\n" + exc.problems.report())
+            if not self.serving or self.last_good is None:
+                raise PluginError("the content has problems:\n" + exc.problems.report())
+            return self._last_good_with_problems(exc.problems)
         for path in update.removed:  # a story deleted since the last preview build
             Path(config.site_dir, path).unlink(missing_ok=True)
-        log.info("preview: %s", "rebuilt everything" if update.full else
-                 f"rebuilt {len(update.changed)} page(s) and file(s) showing the changed stories")
-        return update.pages, update.assets, update.changed, update.problems
+        self.last_good = (update.pages, update.assets)
+        changed = update.changed
+        if self.banner is not None:  # fixed: every page is written again, without the banner
+            self.banner, changed = None, None
+            log.info("preview: the problems are fixed")
+        log.info("preview: %s", "rebuilt everything" if update.full or changed is None else
+                 f"rebuilt {len(changed)} page(s) and file(s) showing the changed stories")
+        return update.pages, update.assets, changed, update.problems
+
+    def _last_good_with_problems(self, problems):
+        """The preview keeps answering while the content is wrong: the last good site, every
+        page of it with a banner listing the problems, until a save fixes them."""
+        errors = [p for p in problems.sorted() if p.severity == "error"]
+        log.info("preview: the content has problems; showing the last good version:\n%s",
+                 "\n".join(p.format() for p in errors))
+        self.banner = problems_banner(errors, Strings(self.language))
+        pages, assets = self.last_good
+        return pages, assets, None, type(problems)(root=problems.root)
 
     def on_files(self, files: Files, *, config) -> Files:
         pages, assets, changed, problems = self._content(config)
