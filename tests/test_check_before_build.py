@@ -18,7 +18,8 @@ TODAY = ["--today", "2026-11-22"]
 def _check(project, capsys) -> tuple[int, list[str]]:
     code = main(["check", "--root", str(project.root), *TODAY])
     return code, [line for line in capsys.readouterr().out.splitlines()
-                  if "warning:" not in line and "error(s)" not in line]
+                  if "warning:" not in line and "error(s)" not in line
+                  and "not fully translated yet" not in line]
 
 
 @pytest.mark.parametrize("written, found, where", [

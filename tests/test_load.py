@@ -115,8 +115,7 @@ def test_reference_to_unknown_organisation(project):
     _, problems = _problems(project)
     assert problems == [
         "resources.yaml:20:19: record towels, field organization: expected the id of an "
-        "organisation in resources.yaml, found 'helperz' (hint: add the organisation first, or "
-        "use one of: helpers)",
+        "organisation in resources.yaml, found 'helperz' (hint: did you mean `helpers`?)",
     ]
 
 

@@ -26,7 +26,8 @@ def test_roll_over_keeps_every_address_and_archives_the_year(sample_copy, tmp_pa
     after = (sample_copy / "resources.yaml").read_text()
     assert "year: 2027" in after and "theme: Home is where we grow" in after
     assert before.splitlines()[:10] == after.splitlines()[:10]  # the header comments stay
-    assert main(["check", "--root", str(sample_copy), "--today", "2026-11-22"]) == 0
+    assert main(["check", "--root", str(sample_copy), "--today", "2026-11-22",
+                 "--translations"]) == 0
     report = capsys.readouterr().out
     # the new theme awaits its Spanish; last year's Spanish theme went to the archive with it
     assert "record campaign: not yet translated into Spanish: theme" in report

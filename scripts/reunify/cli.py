@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     _common(p)
     p.add_argument("--stale", action="store_true",
                    help="also list resources and organizations not verified for 12 months")
+    p.add_argument("--translations", action="store_true",
+                   help="list every text not yet translated, record by record")
     p.set_defaults(run=check.run)
     p = commands.add_parser("build", help="build the site into site/")
     _common(p)

@@ -13,5 +13,5 @@ def run(args) -> int:
     problems, content = check(root, today, strict=args.strict)
     if args.stale:
         report_stale(content, today, problems)
-    print(problems.report())
+    print(problems.report(strict=args.strict, translations=args.translations))
     return 1 if problems.failed(args.strict) else 0

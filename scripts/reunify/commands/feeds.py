@@ -26,4 +26,13 @@ def run(args) -> int:
     print(f"Wrote {NEWS_SNAPSHOT}: {len(feeds) - len(failed)} feed(s) fine, "
           f"{len(failed)} failed" + (f" ({', '.join(failed)})" if failed else ""),
           file=sys.stderr)
+    if feeds and len(failed) == len(feeds):
+        unreachable = all("could not connect" in (snapshot["feeds"][org].get("error") or "") or
+                          "did not answer" in (snapshot["feeds"][org].get("error") or "")
+                          for org in failed)
+        print("No feed could be fetched" + (
+            ": none of the partners' sites could be reached; check this computer's internet "
+            "connection and try again" if unreachable else "; see the reasons above") +
+            ". The earlier news was kept.", file=sys.stderr)
+        return 1
     return 0

@@ -78,6 +78,9 @@ class Content:
     news: dict | None = None
     # terms (topics, story themes) in other languages: {"es": {"visits": "visitas"}}
     terms: dict[str, dict[str, str]] = field(default_factory=dict)
+    # resources.yaml could not be read or parsed: what follows from its records being missing
+    # (unknown partners, untranslated terms) is not reported on top of its one error
+    unreadable: bool = False
 
     def where(self, kind: str, record_id: str, *fields) -> tuple[Path, int | None, int | None]:
         doc, path = self.located[(kind, record_id)]
@@ -99,12 +102,12 @@ def load_resources(file: Path, content: Content, problems: Problems, *,
     sections = ARCHIVE_SECTIONS if archive else TOP_LEVEL
     text = read_text(file, problems)
     doc = parse(text, file, problems) if text is not None else None
-    if doc is None:
-        return
-    data = doc.data
-    if not isinstance(data, dict):
+    data = doc.data if doc is not None else None
+    if doc is not None and not isinstance(data, dict):
         problems.add(file, 1, 1, f"expected the fields {', '.join(sections)}, found "
                      f"{explain.found(data)}", hint="see the example in README")
+    if not isinstance(data, dict):
+        content.unreadable = content.unreadable or not archive
         return
     for key in data:
         if key not in sections:

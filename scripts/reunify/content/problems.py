@@ -104,9 +104,27 @@ class Problems:
     def sorted(self) -> list[Problem]:
         return sorted(self.items, key=lambda p: (p.file, p.line or 0, p.column or 0))
 
-    def report(self) -> str:
-        lines = [p.format() for p in self.sorted()]
-        lines.append(f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)")
+    def report(self, *, strict: bool = False, translations: bool = True) -> str:
+        """Errors first, then warnings, then what is not yet translated (one line for it all
+        unless `translations`), and a last line that says whether the check failed and why."""
+        ordered = self.sorted()
+        errors = [p for p in ordered if p.severity == ERROR]
+        warnings = [p for p in ordered if p.severity != ERROR and p.category != "translation"]
+        untranslated = [p for p in ordered if p.severity != ERROR and p.category == "translation"]
+        lines = [p.format() for p in errors + warnings]
+        if translations:
+            lines += [p.format() for p in untranslated]
+        elif untranslated:
+            lines.append(f"{len(untranslated)} record(s) and page(s) are not fully translated "
+                         "yet (shown in English, marked as such); `reunify check "
+                         "--translations` lists them")
+        summary = f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)"
+        if errors:
+            summary += ": the check failed; fix the errors above"
+        elif strict and warnings:
+            summary += (f": the check failed, because --strict counts the {len(warnings)} "
+                        "warning(s) above as errors (missing translations never do)")
+        lines.append(summary)
         return "\n".join(lines)
 
 

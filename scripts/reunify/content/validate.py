@@ -5,6 +5,7 @@ as errors; the build stops before anything is written.
 """
 from __future__ import annotations
 
+import difflib
 import html
 import re
 from datetime import date
@@ -30,14 +31,17 @@ def _check_references(content: Content, problems: Problems) -> None:
     refs += [("drives", d.id, "organization", d.organization) for d in content.drives]
     refs += [("events", e.id, "organizer", e.organizer) for e in content.events]
     refs += [("stories", s.id, "organization", s.meta.organization) for s in content.stories]
+    if content.unreadable:
+        return  # resources.yaml could not be read: its one syntax error says what is wrong
     for kind, record_id, name, target in refs:
         if target not in orgs and ("organizations", target) not in content.rejected:
             file, line, column = content.where(kind, record_id, name)
-            known = ", ".join(sorted(orgs)[:8]) + ("…" if len(orgs) > 8 else "")
+            guess = difflib.get_close_matches(target, orgs, n=1, cutoff=0.6)
             problems.add(file, line, column,
                          f"expected the id of an organisation in resources.yaml, found {target!r}",
                          record=record_id, field=name,
-                         hint=f"add the organisation first, or use one of: {known}")
+                         hint=f"did you mean `{guess[0]}`?" if guess else
+                         "add the organisation to resources.yaml first, or check the id there")
 
 
 def _check_order(content: Content, problems: Problems) -> None:
@@ -154,7 +158,8 @@ def consent_problem(story: StoryFile, today: date) -> str | None:
     if "web" not in consent.scope:
         return "its consent does not cover the web (scope: " + ", ".join(consent.scope) + ")"
     if consent.obtained > today:
-        return f"its consent is dated {consent.obtained}, after today"
+        return (f"its consent is dated {consent.obtained}, after today"
+                + (" (is the year a typo?)" if consent.obtained.year > today.year else ""))
     if consent.expires <= max(today, date.today()):
         return f"its consent expired on {consent.expires}"
     return None
@@ -510,6 +515,8 @@ def report_untranslated(content: Content, problems: Problems) -> None:
     """Warnings, one per record and page, for every text not yet in each edition's language."""
     from reunify.site.localize import missing
 
+    if content.unreadable:
+        return  # every record would count as untranslated
     root = content.root
     for language in editions.languages(root)[1:]:
         name = _language_name(language)
