@@ -44,7 +44,8 @@ def test_strict_says_that_it_failed_and_why(project, capsys):
     code, lines = _check(project, capsys, "--strict")
     assert code == 1
     assert lines[-1] == ("0 error(s), 1 warning(s): the check failed, because --strict counts "
-                         "the 1 warning(s) above as errors (missing translations never do)")
+                         "the 1 warning(s) above as errors (missing translations and the "
+                         "example site address never do)")
     code, lines = _check(project, capsys)
     assert (code, lines[-1]) == (0, "0 error(s), 1 warning(s)")
 
@@ -68,3 +69,51 @@ def test_refresh_says_when_no_feed_could_be_reached(project, capsys):
     assert code == 1
     assert "none of the partners' sites could be reached; check this computer's internet " \
            "connection" in err
+
+
+def test_a_typo_inside_a_group_is_matched_with_the_group_s_own_fields(project, capsys):
+    project.resources(extra="""\
+drives:
+  - id: towels
+    title: Towels
+    organization: helpers
+    description: Towels for families.
+    starts: 2026-11-01
+    ends: 2026-12-31
+    states: [AL]
+    drop_off:
+      - name: Office
+        adress: 1 Main Street
+""")
+    code, lines = _check(project, capsys)
+    assert code == 1
+    assert lines[0] == ("resources.yaml:27:9: record towels, field drop_off[0].adress: unknown "
+                        "field 'adress' (hint: did you mean `address`?)")
+
+
+def test_a_translation_with_a_mistake_is_reported_for_its_mistake_only(project, capsys):
+    (project.root / "mkdocs.es.yml").write_text("INHERIT: mkdocs.yml\n")
+    project.story("home.md", STORY.replace("consent:", "quotes:\n  - text: Home.\n    by: a "
+                                           "mother\nconsent:"))
+    project.story("home.es.md", "---\ntitle: En casa\nsummary: En casa.\nquotes:\n"
+                  "  - text: En casa.\n---\nTexto.\n")
+    code, lines = _check(project, capsys, "--translations")
+    assert code == 1
+    assert lines[0].startswith("stories/home.es.md:5:5: record home (es), field quotes[0].by: "
+                               "required field missing")
+    assert not any("no Spanish translation of this story" in line for line in lines)
+
+
+def test_check_says_while_the_site_address_is_the_example_one(project, capsys):
+    (project.root / "mkdocs.yml").write_text("site_name: Hub\nsite_url: "
+                                             "https://reunification.example.org/\n")
+    project.story("home.md")
+    code, lines = _check(project, capsys, "--strict")
+    assert code == 0  # the sample hub is built with it
+    assert lines[0] == (
+        "mkdocs.yml:2:1: warning: field site_url: the site's address is still the example one "
+        "(https://reunification.example.org/): permanent links, feeds, the sitemap and share "
+        "cards would point there (hint: before publishing, write the real address, e.g. "
+        "https://reunification.yourorg.org/)")
+    (project.root / "mkdocs.yml").write_text("site_name: Hub\nsite_url: https://hub.org/\n")
+    assert _check(project, capsys)[1] == ["0 error(s), 0 warning(s)"]

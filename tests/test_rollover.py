@@ -48,8 +48,14 @@ def test_roll_over_keeps_every_address_and_archives_the_year(sample_copy, tmp_pa
     assert sorted(a["href"] for a in old.select(".rf-card--event .rf-card__title a")) == [
         "../events/birmingham-homecoming-celebration/",
         "../events/grief-and-loss-circle/", "../events/kickoff-partnering-for-reunification/"]
-    assert [a["href"] for a in old.select(".rf-card--drive .rf-card__title a")] == \
-        ["../drives/home-again-kits-birmingham/"]
+    # every drive that ran in the 2026 campaign or after it stays on its page: the one that
+    # ended (archived), the one that still collects until June 2027, the one of last autumn
+    assert sorted(a["href"] for a in old.select(".rf-card--drive .rf-card__title a")) == [
+        "../drives/full-pantry-homecoming/", "../drives/home-again-kits-birmingham/",
+        "../drives/keep-the-lights-on/"]
+    new = content(page(site, "2027"))
+    assert [a["href"] for a in new.select(".rf-card--drive .rf-card__title a")] == [
+        "../drives/keep-the-lights-on/"]  # it runs through June 2027 too
     assert len(old.select(".rf-card--story")) == 3
     years = [a.get_text(" ", strip=True) for a in content(page(site, "archive")).select("li a")]
     assert years == ["2027 : Home is where we grow", "2026 : Partnering makes the difference"]

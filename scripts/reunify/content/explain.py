@@ -58,9 +58,11 @@ def _annotation_at(model: type[BaseModel], loc: tuple) -> tuple[Any, list, type[
         if isinstance(part, int) and get_origin(current) is list:
             annotation, metadata = get_args(current)[0], []
         elif isinstance(part, str) and isinstance(current, type) and \
-                issubclass(current, BaseModel) and part in current.model_fields:
-            info = current.model_fields[part]
-            owner, annotation, metadata = current, info.annotation, list(info.metadata)
+                issubclass(current, BaseModel):
+            owner = current  # the group the field is in (a drop-off place, not the drive)
+            if part in current.model_fields:
+                info = current.model_fields[part]
+                annotation, metadata = info.annotation, list(info.metadata)
     return annotation, metadata, owner
 
 

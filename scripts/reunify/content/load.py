@@ -280,11 +280,13 @@ def load_story_translation(file: Path, content: Content, problems: Problems) -> 
         return
     found = _front_matter(file, problems)
     if found is None:
+        content.rejected.add((f"stories.{language}", story_id))
         return
     doc, text, end = found
     label = f"{story_id} ({language})"
     meta = _validate(StoryText, doc.data, doc, (), label, problems)
-    if meta is None:
+    if meta is None:  # its own errors say what is missing: not "no translation" as well
+        content.rejected.add((f"stories.{language}", story_id))
         return
     content.located[(f"stories.{language}", story_id)] = (doc, ())
     story.translations[language] = StoryTranslation(language, meta, text[end:], file,

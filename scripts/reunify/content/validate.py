@@ -10,6 +10,7 @@ import html
 import re
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -364,6 +365,28 @@ def check_pages(root: Path, problems: Problems) -> None:
                 _check_addresses(file, text, 1, problems)
 
 
+_EXAMPLE_HOSTS = re.compile(r"(?:^|\.)(?:example\.(?:org|com|net)|example|invalid|test|"
+                            r"localhost)$")
+
+
+def check_site_address(root: Path, problems: Problems) -> None:
+    """Permanent links, feeds, the sitemap and share cards are made from `site_url`: a site
+    published with the example address points readers and agencies nowhere."""
+    for language in editions.languages(root):
+        config = editions.config_file(root, language)
+        text = read_text(config, problems) if config.exists() else None
+        match = re.search(r"(?m)^site_url:[ \t]*['\"]?(\S+?)['\"]?[ \t]*$", text or "")
+        host = urlsplit(match[1]).hostname or "" if match else ""
+        if match and _EXAMPLE_HOSTS.search(host):
+            line = text[:match.start()].count("\n") + 1
+            problems.warn(config, line, 1, f"the site's address is still the example one "
+                          f"({match[1]}): permanent links, feeds, the sitemap and share cards "
+                          "would point there", field="site_url", category="setup",
+                          hint="before publishing, write the real address, e.g. "
+                               "https://reunification.yourorg.org/" +
+                               ("" if language == editions.DEFAULT else f"{language}/"))
+
+
 def _too_deep(problems: Problems, file, line, record=None, field=None) -> None:
     problems.add(file, line, None, "the text is nested too deeply to be shown (lists or "
                  "quotes inside each other, hundreds of levels)", record=record, field=field,
@@ -522,6 +545,9 @@ def report_untranslated(content: Content, problems: Problems) -> None:
         name = _language_name(language)
         hint = (f"until then the English text is shown on /{language}/, marked as English")
         for item in missing(content, language):
+            if item.kind == "stories" and (f"stories.{language}", item.record_id) in \
+                    content.rejected:
+                continue  # the translation exists; its errors are reported
             if item.kind == "stories":
                 story = next(s for s in content.stories if s.id == item.record_id)
                 problems.warn(story.file, None, None, f"no {name} translation of this story",
@@ -571,5 +597,6 @@ def check(content: Content, today: date, problems: Problems, *, strict: bool = F
     for story in content.stories:
         _check_story(story, content, today, problems, strict, known)
     check_pages(content.root, problems)
-    if translations:
+    if translations:  # (the live preview asks once, when it starts)
+        check_site_address(content.root, problems)
         report_untranslated(content, problems)

@@ -69,18 +69,37 @@ class CampaignYear:
     drives: list[DonationDrive]
 
 
+def _campaign_years(campaigns: list[Campaign], starts, ends, current: int) -> set[int]:
+    """The Junes a drive or event still in resources.yaml belongs to: every campaign it
+    overlaps, else the one of the year it started in, else this year's. (A drive that ran in
+    June 2026 and still collects after the rollover to 2027 stays on /2026/.)"""
+    overlapping = {c.year for c in campaigns if starts <= c.ends and ends >= c.starts}
+    if overlapping:
+        return overlapping
+    return {starts.year if any(c.year == starts.year for c in campaigns) else current}
+
+
 def _years(content: Content, stories: list[StoryFile], events: list[Event],
            drives: list[DonationDrive]) -> list[CampaignYear]:
     current = content.campaign.year
     year_of = content.campaign_of
+    campaigns = [content.campaign, *content.archives]
+
+    def years_of(kind, record, starts, ends) -> set[int]:
+        archived = year_of.get((kind, record.id))
+        return {archived} if archived is not None else \
+            _campaign_years(campaigns, starts, ends, current)
+
+    event_years = {e.id: years_of("events", e, e.starts.date(), e.ends.date()) for e in events}
+    drive_years = {d.id: years_of("drives", d, d.starts, d.ends) for d in drives}
     years = []
-    for campaign in [content.campaign, *content.archives]:
-        year = campaign.year
+    for campaign in campaigns:
+        this = campaign.year
         years.append(CampaignYear(
-            campaign, year == current,
-            [s for s in stories if s.meta.campaign_year == year],
-            [e for e in events if year_of.get(("events", e.id), current) == year],
-            [d for d in drives if year_of.get(("drives", d.id), current) == year]))
+            campaign, this == current,
+            [s for s in stories if s.meta.campaign_year == this],
+            [e for e in events if this in event_years[e.id]],
+            [d for d in drives if this in drive_years[d.id]]))
     return sorted(years, key=lambda y: y.campaign.year, reverse=True)
 
 
