@@ -493,3 +493,32 @@ def test_a_phone_downloads_a_photo_its_own_size_upright(browser, project, tmp_pa
             context.close()
     finally:
         httpd.shutdown()
+
+
+@pytest.mark.parametrize("width", [1280, 1920])
+def test_a_story_reads_at_about_seventy_characters_a_line(visit, server, width):
+    """On a wide screen a story's lines stay short enough to follow (about 70 characters)."""
+    opened = visit(server + PAGES["story"], width=width)
+    per_line = opened.page.evaluate("""() => {
+        // the characters on the first line of each paragraph that has more than one
+        const firstLines = [];
+        for (const p of document.querySelectorAll('.rf-story__body p')) {
+            const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+            let top = null, count = 0, wrapped = false, node;
+            while (!wrapped && (node = walker.nextNode())) {
+                for (let i = 0; i < node.length; i++) {
+                    const range = document.createRange();
+                    range.setStart(node, i); range.setEnd(node, i + 1);
+                    const rect = range.getBoundingClientRect();
+                    if (rect.height === 0) { count++; continue; }
+                    if (top === null) top = rect.top;
+                    if (rect.top > top + rect.height / 2) { wrapped = true; break; }
+                    count++;
+                }
+            }
+            if (wrapped) firstLines.push(count);
+        }
+        return firstLines;
+    }""")
+    assert per_line, "the sample story has long paragraphs"
+    assert max(per_line) <= 75, per_line

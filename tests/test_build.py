@@ -368,3 +368,59 @@ def test_long_lists_are_split_so_no_page_grows_with_the_records(project, tmp_pat
     guides = [content(page(site, url)).select(".rf-card--resource")
               for url in ("resources/formats/guide", "resources/formats/guide/page/2")]
     assert [len(g) for g in guides] == [40, 5]
+
+
+PAST_AND_CURRENT = """\
+drives:
+  - id: june-towels
+    title: June towels
+    organization: helpers
+    description: Towels for families.
+    starts: 2026-06-01
+    ends: 2026-06-30
+    states: [AL]
+    give_url: https://helpers.example.org/give
+    drop_off:
+      - {name: Helpers office, address: "1 Main Street, Birmingham, AL", hours: Weekdays}
+  - id: winter-coats
+    title: Winter coats
+    organization: helpers
+    description: Coats for children going home.
+    starts: 2026-11-01
+    ends: 2026-12-31
+    states: [AL]
+    drop_off:
+      - {name: Helpers office, address: "1 Main Street, Birmingham, AL"}
+events:
+  - id: june-webinar
+    title: June webinar
+    starts: 2026-06-10 18:00
+    ends: 2026-06-10 19:00
+    timezone: America/Chicago
+    online_url: https://helpers.example.org/join
+    registration_url: https://helpers.example.org/register
+    organizer: helpers
+    description: An hour on visits.
+"""
+
+
+def test_past_drives_and_events_say_so_and_offer_nothing_to_act_on(project, tmp_path):
+    project.resources(extra=PAST_AND_CURRENT)
+    site = tmp_path / "out"
+    build_site(project.root, site, scratch_config(project), TODAY)
+    past = content(page(site, "drives/june-towels"))
+    assert "This drive ended on" in past.select_one(".rf-notice").get_text()
+    assert "Where to drop off" not in past.get_text() and "1 Main Street" not in past.get_text()
+    assert past.select(".md-button") == []  # no "Give online"
+    current = content(page(site, "drives/winter-coats"))
+    assert "1 Main Street" in current.get_text()
+    event = content(page(site, "events/june-webinar"))
+    assert event.select_one(".rf-notice") is not None
+    assert [a.get_text() for a in event.select("a")] == ["Helpers United"]  # no join, register
+    assert "It was held online." in event.get_text()                       # or calendar link
+    assert (site / "events/june-webinar/event.ics").exists()  # its address stays
+    partner = content(page(site, "organizations/helpers"))
+    sections = {s.h2.get_text(): [a.get_text() for a in s.select(".rf-card__title a")]
+                for s in partner.select("section.rf-section") if s.h2}
+    assert sections["Donation drives"] == ["Winter coats"]
+    assert sections["Past drives"] == ["June towels"]

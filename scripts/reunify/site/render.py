@@ -464,9 +464,12 @@ class Renderer:
             pages += self.paged("organization_state.html", f"organizations/states/{facet.slug}/",
                                 self.t("organizations.state_title", state=name), facet.items,
                                 ORGANIZATIONS_PER_PAGE, state=name)
-        drives_by_org, events_by_org = defaultdict(list), defaultdict(list)
-        for drive in site.active_drives + site.past_drives:
+        drives_by_org, past_by_org, events_by_org = (defaultdict(list), defaultdict(list),
+                                                     defaultdict(list))
+        for drive in site.active_drives:
             drives_by_org[drive.organization].append(drive)
+        for drive in site.past_drives:
+            past_by_org[drive.organization].append(drive)
         for event in site.upcoming_events:
             events_by_org[event.organizer].append(event)
         for org in site.organizations:
@@ -475,6 +478,7 @@ class Renderer:
             drives, events = drives_by_org[org.id], events_by_org[org.id]
             page = self.page("organization.html", f"organizations/{org.id}/", org.name,
                              org.description, org=org, drives=drives, events=events,
+                             past_drives=past_by_org[org.id],
                              resources=site.resources_by_publisher.get(org.id, []),
                              stories=site.stories_by_org.get(org.id, []),
                              news=site.news_by_org.get(org.id, []))
