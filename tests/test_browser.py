@@ -522,3 +522,53 @@ def test_a_story_reads_at_about_seventy_characters_a_line(visit, server, width):
     }""")
     assert per_line, "the sample story has long paragraphs"
     assert max(per_line) <= 75, per_line
+
+
+@pytest.mark.parametrize("edition", ["", "es/"], ids=["en", "es"])
+def test_every_search_result_can_be_reached_and_says_what_it_is(visit, server, edition):
+    """'14 results' means fourteen can be reached: more come with a button a keyboard user can
+    press, which takes them to the first new result; each result says what it is."""
+    page = visit(server + edition + "search/?q=reunification").page
+    status = page.locator("[data-rf-search-status]")
+    page.wait_for_function("document.querySelectorAll('[data-rf-search-results] li').length")
+    total = int(re.match(r"(\d+)", status.inner_text()).group(1))
+    assert total > 10, "the sample has more than a page of results for 'reunification'"
+    more = page.locator("[data-rf-search-more]")
+    shown = 10
+    while shown < total:
+        assert more.is_visible()
+        more.focus()
+        page.keyboard.press("Enter")
+        before, shown = shown, min(shown + 10, total)
+        page.wait_for_function(f"document.querySelectorAll('[data-rf-search-results] li')"
+                               f".length === {shown}")
+        focused = page.evaluate("document.activeElement.href")
+        assert focused == page.locator(RESULT_LINK).nth(before).evaluate("a => a.href")
+    assert more.is_hidden()
+    kinds = page.locator(".rf-search__kind").all_inner_texts()
+    assert len(kinds) == total and all(kinds)
+    urls = page.locator(RESULT_LINK).evaluate_all("els => els.map(e => e.pathname)")
+    labels = dict(zip(urls, kinds))
+    expected = {"stories": "STORY", "resources": "RESOURCE"} if not edition else \
+        {"stories": "HISTORIA", "resources": "RECURSO"}
+    for url, label in labels.items():
+        section = url.strip("/").split("/")[1 if edition else 0]
+        if section in expected and url.count("/") > (3 if edition else 2):
+            assert label.upper() == expected[section], url
+    assert {label.upper() for label in kinds} & set(expected.values())
+
+
+def test_on_a_phone_the_filters_fold_behind_one_button_with_the_count_in_view(visit, server):
+    phone = visit(server + "resources/", width=375).page
+    fold = phone.locator("[data-rf-filters-panel] > summary")
+    assert fold.is_visible() and fold.inner_text() == "Filter resources"
+    assert phone.locator("select[name=audiences]").is_hidden()
+    assert phone.locator("[data-rf-status]").is_visible()
+    first_card = phone.locator("[data-rf-results] article").first.bounding_box()
+    assert first_card["y"] < 740  # the list starts on the first screen
+    fold.focus()
+    phone.keyboard.press("Enter")
+    assert phone.locator("select[name=audiences]").is_visible()
+    desktop = visit(server + "resources/", width=1280).page
+    assert desktop.locator("select[name=audiences]").is_visible()
+    assert desktop.locator("[data-rf-filters-panel] > summary").is_hidden()

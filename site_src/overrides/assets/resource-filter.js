@@ -15,6 +15,9 @@
   var d = form.dataset;
   var results = document.querySelector("[data-rf-results]");
   var status = form.querySelector("[data-rf-status]");
+  var panel = form.querySelector("[data-rf-filters-panel]");
+  // On a phone the choices fold behind one button, the count of resources stays in view.
+  if (panel && window.matchMedia("(max-width: 44.9375em)").matches) panel.open = false;
   var pager = document.querySelector(".rf-pager");
   var lang = document.documentElement.lang || "en";
   var plural = new Intl.PluralRules(lang);

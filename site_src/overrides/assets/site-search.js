@@ -9,6 +9,10 @@
   var input = form.querySelector("input[name=q]");
   var status = document.querySelector("[data-rf-search-status]");
   var list = document.querySelector("[data-rf-search-results]");
+  var more = document.querySelector("[data-rf-search-more]");
+  var kinds = JSON.parse(d.kinds || "{}");
+  var PAGE = 10;  // results fetched at a time: each is one small fragment file
+  var pending = [];  // the results not shown yet
   var engine = null;
   var latest = 0;
   var timer = null;
@@ -49,17 +53,41 @@
     return p;
   }
 
-  function show(term, count, items) {
-    list.textContent = "";
+  function kind(url) {
+    // what a result is, from its address: /stories/…/, /es/resources/…/ and so on
+    var parts = new URL(url, location.href).pathname.slice(new URL(d.root, location.href)
+      .pathname.length).split("/").filter(Boolean);
+    return kinds[parts.length > 1 && kinds[parts[0]] ? parts[0] : ""];
+  }
+
+  function append(items) {
+    var first = null;
     items.forEach(function (item) {
       var li = document.createElement("li");
+      var label = document.createElement("span");
+      label.className = "rf-search__kind";
+      label.textContent = kind(item.url);
       var a = document.createElement("a");
       a.href = item.url;
       a.textContent = (item.meta && item.meta.title) || item.url;
+      li.appendChild(label);
+      li.appendChild(document.createTextNode(" "));
       li.appendChild(a);
       li.appendChild(excerpt(item.excerpt || ""));
       list.appendChild(li);
+      first = first || a;
     });
+    more.hidden = pending.length === 0;
+    return first;
+  }
+
+  function next() {
+    return Promise.all(pending.splice(0, PAGE).map(function (r) { return r.data(); }));
+  }
+
+  function show(term, count, items) {
+    list.textContent = "";
+    append(items);
     status.textContent = count === 0 ? say(d.zero, 0, term)
       : say(count === 1 ? d.one : d.many, count, term);
   }
@@ -71,14 +99,27 @@
     shown = term;
     var ticket = ++latest;
     history.replaceState(null, "", location.pathname + (term ? "?q=" + encodeURIComponent(term) : ""));
-    if (!term) { list.textContent = ""; status.textContent = ""; return; }
+    if (!term) {
+      list.textContent = ""; status.textContent = ""; pending = []; more.hidden = true;
+      return;
+    }
     load().then(function (pf) { return pf.search(term); }).then(function (search) {
-      var first = search.results.slice(0, 10).map(function (r) { return r.data(); });
-      return Promise.all(first).then(function (items) {
+      if (ticket !== latest) return;
+      pending = search.results.slice();
+      return next().then(function (items) {
         if (ticket === latest) show(term, search.results.length, items);
       });
     });
   }
+
+  more.addEventListener("click", function () {
+    var ticket = latest;
+    next().then(function (items) {
+      if (ticket !== latest) return;
+      var first = append(items);
+      if (first) first.focus();  // a keyboard user carries on from the first new result
+    });
+  });
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
