@@ -100,6 +100,15 @@ def test_sample_content_is_valid_against_the_schemas():
         jsonschema.validate(_as_json(parse(front, story.file, problems).data), story_schema)
 
 
+def test_empty_lists_are_valid_for_editors_schema_as_for_check():
+    """Between campaigns `events:` may have nothing under it (YAML reads it as null)."""
+    schema = json.loads((REPO / "schemas" / "resources.schema.json").read_text())
+    text = (SAMPLE / "resources.yaml").read_text()
+    data = _as_json(parse(text, SAMPLE / "resources.yaml", Problems()).data)
+    data["events"], data["drives"] = None, None
+    jsonschema.validate(data, schema)
+
+
 def test_schema_catches_a_typo_as_an_editor_types():
     schema = json.loads((REPO / "schemas" / "resources.schema.json").read_text())
     validator = jsonschema.Draft202012Validator(schema)

@@ -23,6 +23,8 @@ def test_roll_over_keeps_every_address_and_archives_the_year(sample_copy, tmp_pa
                  "2026-11-22"]) == 0
     out = capsys.readouterr().out
     assert "archive/2026.yaml with 3 event(s) and 1 drive(s)" in out
+    # the tagline it cleared is not lost silently
+    assert "Reminder: the 2026 tagline (\"" in out and "add `tagline: …` under `campaign:`" in out
     after = (sample_copy / "resources.yaml").read_text()
     assert "year: 2027" in after and "theme: Home is where we grow" in after
     assert before.splitlines()[:10] == after.splitlines()[:10]  # the header comments stay

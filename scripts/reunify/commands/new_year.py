@@ -40,9 +40,13 @@ def run(args) -> int:
         theme = _ask(f"Theme for {args.year}", args.theme, str)
         starts = _ask("First day (YYYY-MM-DD)", args.start, _date.fromisoformat)
         ends = _ask("Last day (YYYY-MM-DD)", args.end, _date.fromisoformat)
+        tagline = args.tagline
+        if tagline is None and content.campaign.tagline and sys.stdin.isatty():
+            tagline = input(f"Tagline for {args.year} (the sentence under the theme; Enter "
+                            "for none): ").strip() or None
         new = Campaign.model_validate({**content.campaign.model_dump(), "year": args.year,
                                        "theme": theme, "starts": starts, "ends": ends,
-                                       "tagline": args.tagline})
+                                       "tagline": tagline})
         if new.ends < new.starts:
             raise ValueError(f"the last day ({ends}) is before the first ({starts})")
         archived = content.campaign_of
@@ -60,4 +64,12 @@ def run(args) -> int:
           f"drive(s); it stays online at /{plan.old_year}/.")
     print(f"resources.yaml now holds the {args.year} campaign: {new.theme}. "
           "Run `make check`, then add this year's events and drives.")
+    old = content.campaign
+    if old.tagline and not new.tagline:
+        print(f"Reminder: the {old.year} tagline (\"{old.tagline}\") went to the archive and "
+              f"the home page has none for {args.year}: add `tagline: …` under `campaign:` in "
+              "resources.yaml (or run again with --tagline).")
+    if old.translations:
+        print(f"Reminder: the theme and tagline in other languages went to the archive too; "
+              f"`make check` lists what to translate for {args.year}.")
     return 0
