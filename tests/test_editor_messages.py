@@ -117,3 +117,16 @@ def test_check_says_while_the_site_address_is_the_example_one(project, capsys):
         "https://reunification.yourorg.org/)")
     (project.root / "mkdocs.yml").write_text("site_name: Hub\nsite_url: https://hub.org/\n")
     assert _check(project, capsys)[1] == ["0 error(s), 0 warning(s)"]
+
+
+def test_a_missing_colon_is_reported_on_its_own_line(project, capsys):
+    project.resources(organizations=ORG.replace("name: Helpers United", "name Helpers United"))
+    code, lines = _check(project, capsys)
+    assert code == 1
+    assert lines[0] == ("resources.yaml:12:5: YAML syntax error: could not find expected ':' "
+                        "(hint: add the colon after the field name (`title: …`))")
+    project.resources()
+    project.story("home.md", STORY.replace("state: AL", "state AL"))
+    code, lines = _check(project, capsys)
+    assert lines[0].startswith("stories/home.md:6:1: YAML syntax error: could not find "
+                               "expected ':'")

@@ -203,11 +203,16 @@ def parse(text: str, file: Path, problems: Problems, line_offset: int = 0) -> Do
         return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        hint = ("check the indentation, and put text that contains ': ' or starts with a "
+                "special character (* & ! % @ `) in quotes")
+        if exc.context == "while scanning a simple key" and exc.context_mark:
+            # YAML notices a missing colon only on the next line: point at the one without it
+            mark = exc.context_mark
+            hint = "add the colon after the field name (`title: …`)"
         line = mark.line + 1 + line_offset if mark else None
         column = mark.column + 1 if mark else None
         problems.add(file, line, column, f"YAML syntax error: {exc.problem or exc.context}",
-                     hint="check the indentation, and put text that contains ': ' or starts "
-                          "with a special character (* & ! % @ `) in quotes")
+                     hint=hint)
         return None
     except yaml.YAMLError as exc:
         problems.add(file, None, None, f"YAML error: {exc}")
