@@ -8,6 +8,7 @@ from datetime import date
 
 import jsonschema
 import pytest
+import yaml
 
 from reunify.cli import main
 from reunify.content.load import load
@@ -56,6 +57,36 @@ def test_new_record_is_added_to_its_section_without_disturbing_the_file(sample_c
     # ...and `reunify check` points at each field still to fill in, and nothing else.
     assert problems.errors
     assert {p.record for p in problems.errors} == {"winter-coats-boots"}
+
+
+@pytest.mark.parametrize("kind", ["organization", "resource", "drive", "event"])
+def test_a_new_record_s_optional_lines_uncomment_in_one_step_to_valid_values(sample_copy,
+                                                                            kind):
+    """Uncommenting a new record's optional lines (one `# ` off each) gives values of the right
+    type and range: no line is commented twice, no `translations: ""`, no `needed: 0`."""
+    before = (sample_copy / "resources.yaml").read_text()
+    assert main(["new", kind, "Winter coats", "--root", str(sample_copy), "--today",
+                 "2026-11-22"]) == 0
+    after = (sample_copy / "resources.yaml").read_text()
+    added = [line for line in after.splitlines() if line not in before.splitlines()]
+    assert not [line for line in added if line.lstrip().startswith("#") and
+                line.lstrip()[1:].lstrip(" -").startswith("#")]
+    uncommented = "\n".join(line.replace("# ", "", 1) if line.lstrip().startswith("# ")
+                            else line for line in added)
+    record = yaml.safe_load(uncommented.replace("  - id:", "- id:", 1)
+                            .replace("\n    ", "\n  "))[0]
+    assert record["translations"] == {}
+    if kind == "drive":
+        assert record["items"][0]["needed"] >= 1 and record["items"][0]["received"] == 0
+
+
+def test_a_new_record_follows_the_file_s_blank_lines(tmp_path):
+    text = (SAMPLE / "resources.yaml").read_text()
+    compact = "\n".join(line for line in text.splitlines() if line.strip()) + "\n"
+    (tmp_path / "resources.yaml").write_text(compact)
+    assert main(["new", "resource", "A guide", "--root", str(tmp_path), "--today",
+                 "2026-11-22"]) == 0
+    assert "\n\n" not in (tmp_path / "resources.yaml").read_text()
 
 
 def test_new_story_lists_every_field_and_cannot_be_published_until_completed(sample_copy):

@@ -51,8 +51,20 @@ def _expect(annotation, metadata) -> str:
     return expected(annotation, metadata)
 
 
-def _example(name: str, annotation, title: str, today: date):
+def _least(metadata) -> int | float:
+    """The smallest value a number field allows (a goal of at least 1, say), or 0."""
+    for meta in metadata:
+        for bound in ("ge", "gt"):
+            value = getattr(meta, bound, None)
+            if value is not None:
+                return value if bound == "ge" else value + 1
+    return 0
+
+
+def _example(name: str, annotation, title: str, today: date, metadata=()):
     base, _ = _plain(annotation)
+    if get_origin(base) is Annotated or get_origin(annotation) is Annotated:
+        metadata = [*metadata, *get_args(annotation)[1:]]
     if name == "id":
         return slugify(title, max_length=60, word_boundary=True)
     if name == "title":
@@ -66,12 +78,14 @@ def _example(name: str, annotation, title: str, today: date):
         return None
     if isinstance(base, type) and issubclass(base, BaseModel):
         return _fields(base, title, today)
+    if get_origin(base) is dict:
+        return {}
     if base is bool:
         return False
     if name.endswith("year"):
         return today.year
     if base in (int, float):
-        return 0
+        return _least(metadata)
     return ""
 
 
@@ -90,13 +104,16 @@ def _fields(model: type[BaseModel], title: str, today: date) -> list[tuple]:
             want = _expect(info.annotation, list(info.metadata))
             if want not in ("text", "a value") and not want.startswith("a group"):
                 comment += f"; {want}"
-        rows.append((name, _example(name, info.annotation, title, today), comment, required))
+        rows.append((name, _example(name, info.annotation, title, today, info.metadata),
+                     comment, required))
     return rows
 
 
 def _scalar(value) -> str:
     if value is None:
         return ""
+    if value == {}:
+        return "{}"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -116,17 +133,28 @@ def _emit(rows, indent: int, first_prefix: str = "") -> list[str]:
         if isinstance(value, list) and value and isinstance(value[0], list):
             lines.append(f"{lead}{hash_}{name}:  # {comment}")
             item_lines = _emit(value[0], indent + 4, " " * (indent + 2) + "- ")
-            lines += [(f"{pad}# " + l[indent:]) if not required else l for l in item_lines]
+            lines += [_commented(l, indent) if not required else l for l in item_lines]
         elif isinstance(value, list) and value and isinstance(value[0], tuple):
             lines.append(f"{lead}{hash_}{name}:  # {comment}")
             nested = _emit(value, indent + 2)
-            lines += [(f"{pad}# " + l[indent:]) if not required else l for l in nested]
+            lines += [_commented(l, indent) if not required else l for l in nested]
         elif isinstance(value, list):
             lines.append(f"{lead}{hash_}{name}: []  # {comment}")
         else:
             text = _scalar(value)
             lines.append(f"{lead}{hash_}{name}: {text}  # {comment}".replace(":   #", ":  #"))
     return lines
+
+
+def _commented(line: str, indent: int) -> str:
+    """A line of an optional group, commented out once (its own optional lines are already
+    marked `# `: uncommenting the group should take one step, not two)."""
+    body = line[indent:]
+    stripped = body.lstrip(" -")
+    if stripped.startswith("# "):
+        start = len(body) - len(stripped)
+        body = body[:start] + stripped[2:]
+    return " " * indent + "# " + body
 
 
 def record_text(kind: str, title: str, today: date) -> str:
@@ -168,7 +196,9 @@ def add_record(resources: Path, kind: str, title: str, today: date) -> str:
     if at is None:
         text += f"\n{section}:\n{record}"
     else:
-        text = text[:at] + "\n" + record + text[at:]
+        # a blank line before the new record only where the file has one after the last
+        blank = "\n" if text[at:at + 1] in ("\n", "") else ""
+        text = text[:at] + blank + record + text[at:]
     resources.write_text(text, encoding="utf-8")
     return slugify(title, max_length=60, word_boundary=True)
 
