@@ -572,3 +572,32 @@ def test_on_a_phone_the_filters_fold_behind_one_button_with_the_count_in_view(vi
     desktop = visit(server + "resources/", width=1280).page
     assert desktop.locator("select[name=audiences]").is_visible()
     assert desktop.locator("[data-rf-filters-panel] > summary").is_hidden()
+
+
+def test_the_home_page_counts_the_days_to_the_month_on_the_visitors_own_day(browser, project,
+                                                                            tmp_path):
+    from datetime import date
+
+    from conftest import CAMPAIGN, ORG, scratch_config
+    from reunify.commands.build import build_site
+
+    later = CAMPAIGN.replace("year: 2026", "year: 2099").replace("2026-06-", "2099-06-")
+    project.resources(later + "organizations:\n" + ORG)
+    site = tmp_path / "site"
+    build_site(project.root, site, scratch_config(project), date(2099, 5, 1))
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page()
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/")
+        text = page.locator("[data-rf-countdown]").inner_text()
+        days = (date(2099, 6, 1) - date.today()).days
+        assert text in (f"{days:,} days to go.", f"{days - 1:,} days to go.",
+                        f"{days + 1:,} days to go."), text  # (midnight between the two)
+        assert errors == []
+        page.close()
+    finally:
+        httpd.shutdown()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -424,3 +425,35 @@ def test_past_drives_and_events_say_so_and_offer_nothing_to_act_on(project, tmp_
                 for s in partner.select("section.rf-section") if s.h2}
     assert sections["Donation drives"] == ["Winter coats"]
     assert sections["Past drives"] == ["June towels"]
+
+
+@pytest.mark.parametrize("today, kicker, lines", [
+    (date(2026, 5, 10), "National Reunification Month 2026",
+     ["June 1, 2026 to June 30, 2026 · #ReunificationMonth", "The month begins on June 1, 2026."]),
+    (date(2026, 6, 15), "National Reunification Month 2026",
+     ["June 1, 2026 to June 30, 2026 · #ReunificationMonth"]),
+    (date(2026, 11, 22), "Thank you for National Reunification Month 2026",
+     ["1 family story shared · 2 donation drives (12 items given) · 1 event held",
+      "Next June's dates will be announced here · #ReunificationMonth"]),
+])
+def test_the_home_page_knows_where_the_year_is(project, tmp_path, today, kicker, lines):
+    """Before the month it counts down, during it it is the month, and between campaigns it
+    thanks and recaps the June that was, instead of 'Events this June: none scheduled'."""
+    project.resources(extra=PAST_AND_CURRENT.replace(
+        "    drop_off:\n      - {name: Helpers office, address: \"1 Main Street, Birmingham, "
+        "AL\", hours: Weekdays}\n",
+        "    items:\n      - {name: Towels, needed: 20, received: 12}\n", 1))
+    project.story("home.md", STORY.replace("obtained: 2026-05-01", "obtained: 2026-05-05"))
+    site = tmp_path / "out"
+    build_site(project.root, site, scratch_config(project), today)
+    home = page(site, "")
+    hero = home.select_one(".rf-hero")
+    assert hero.select_one(".rf-hero__kicker").get_text() == kicker
+    assert [p.get_text(" ", strip=True) for p in hero.select(".rf-hero__dates, "
+                                                             ".rf-hero__countdown")] == lines
+    events = home.select_one("#rf-events").parent.get_text(" ", strip=True)
+    if today.month == 11:
+        assert events.startswith("The 2026 events The month's event is over.")
+        assert "No events are scheduled" not in events
+    scripts = [s.get("src", "") for s in home.select("script[src]")]
+    assert any(s.endswith("countdown.js") for s in scripts) == (today.month == 5)

@@ -214,10 +214,21 @@ class Renderer:
 
     def home(self) -> Page:
         site = self.site
-        page = self.page("home.html", "", site.campaign.name,
-                         site.campaign.tagline or site.campaign.theme,
+        campaign = site.campaign
+        # before the month: it counts down; during it: as planned; after it, until the next
+        # June is set (`reunify new-year`): thanks, and what the month did
+        phase = "before" if site.today < campaign.starts else \
+            "after" if site.today > campaign.ends else "during"
+        year = next(y for y in site.years if y.current)
+        recap = {"stories": len(year.stories),
+                 "events": sum(event_end(e).date() < site.today for e in year.events),
+                 "drives": len(year.drives),
+                 "given": sum(items_received(d) for d in year.drives),
+                 "raised": sum(d.raised_amount or 0 for d in year.drives)}
+        page = self.page("home.html", "", campaign.name, campaign.tagline or campaign.theme,
                          intro=Markup(self.home_intro), stories=site.stories[:3],
-                         drives=site.active_drives[:3], events=site.upcoming_events[:3])
+                         drives=site.active_drives[:3], events=site.upcoming_events[:3],
+                         phase=phase, recap=recap)
         page.template = "home.html"
         page.jsonld = structured.campaign(site, self.permalink)
         return page
