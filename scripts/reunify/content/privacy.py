@@ -77,12 +77,6 @@ def normalise(text: str) -> str:
     return _invisible().sub("", unicodedata.normalize("NFKC", text))
 
 
-def plain_text(value: str) -> str:
-    """A field shown as plain text, read as if it were HTML: stricter than the page, which shows
-    `J&#97;yden` literally, but never laxer."""
-    return shown(value)
-
-
 @dataclass(frozen=True)
 class Folded:
     """`text` in plain lower-case ASCII for matching; `origin[i]` is where the character that

@@ -271,6 +271,8 @@ def _findings(text: str, kind: str, names: tuple[str, ...], exceptions: frozense
         words = text.replace("-", " ")
         return (tuple(privacy.private_details(words, names)),
                 tuple(privacy.likely_names_in_slug(text, exceptions)))
+    # a plain field is read as if it were HTML: stricter than the page, which shows
+    # `J&#97;yden` literally, never laxer
     shown = privacy.shown(markdown_to_html(text) if kind == "markdown" else text)
     return (tuple(privacy.private_details(shown, names)),
             tuple(privacy.likely_names(shown, known, exceptions)))
