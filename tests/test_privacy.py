@@ -121,8 +121,8 @@ def test_names_are_matched_as_whole_words(project, text):
     story = LISTED.replace("private_names: [Jayden, Mary Ann, J.J., José]",
                            "private_names: [Jayden, Mary Ann, Maria, Joy]")
     project.story("home.md", story.replace("They worked hard", f"{text} worked hard"))
-    assert [leak for leak in _leaks(project) if "private" in leak[2] or "'" in leak[2]
-            and leak[2].strip("'") in ("Jayden", "Maria", "Joy", "Mary")] == []
+    # a listed name would be an error; a word that only looks like a name is at most a warning
+    assert [p.format() for p in _problems(project).errors] == []
 
 
 @pytest.mark.parametrize("what, text", [

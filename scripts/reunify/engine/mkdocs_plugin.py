@@ -51,7 +51,7 @@ from reunify.outputs import images
 from reunify.site.localize import untranslated_block
 from reunify.engine.pipeline import Prepared, build_date, prepare
 from reunify.engine.preview import Preview
-from reunify.content.problems import ContentError
+from reunify.content.problems import ContentError, Problems
 from reunify.content.sanitize import clean_page_html
 from reunify.outputs.search_index import SearchCopies, SearchIndexError
 from reunify.engine.shells import SLOTS, Shell, token
@@ -370,7 +370,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
                  "\n".join(p.format() for p in errors))
         self.banner = problems_banner(errors, Strings(self.language))
         pages, assets = self.last_good
-        return pages, assets, None, type(problems)(root=problems.root)
+        return pages, assets, None, Problems(root=problems.root)  # shown in the banner
 
     def on_files(self, files: Files, *, config) -> Files:
         pages, assets, changed, problems = self._content(config)
