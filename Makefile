@@ -11,7 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site test serve serve-es check clean chromium audit bench bench-quick
+.PHONY: site test serve serve-es check clean chromium pango audit bench bench-quick
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,14 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-site: $(STAMP)
+site: $(STAMP) pango
 	$(BIN)/reunify build
+
+# WeasyPrint, which makes the toolkit's PDFs, draws text with Debian's Pango.
+pango:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	  libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -32,13 +38,13 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 	  chromium fonts-dejavu-core >/dev/null; }
 
-test: $(STAMP) $(NODE_STAMP) chromium
+test: $(STAMP) $(NODE_STAMP) chromium pango
 	$(BIN)/python -m pytest
 
-serve: $(STAMP)
+serve: $(STAMP) pango
 	$(BIN)/reunify serve
 
-serve-es: $(STAMP)
+serve-es: $(STAMP) pango
 	$(BIN)/reunify serve --language es
 
 check: $(STAMP)
@@ -47,10 +53,10 @@ check: $(STAMP)
 audit: site $(NODE_STAMP) chromium
 	$(BIN)/python tools/audit.py
 
-bench: $(STAMP)
+bench: $(STAMP) pango
 	$(BIN)/python tools/bench.py national
 
-bench-quick: $(STAMP)
+bench-quick: $(STAMP) pango
 	$(BIN)/python tools/bench.py quick
 
 clean:

@@ -78,6 +78,8 @@ class Content:
     news: dict | None = None
     # terms (topics, story themes) in other languages: {"es": {"visits": "visitas"}}
     terms: dict[str, dict[str, str]] = field(default_factory=dict)
+    # the toolkit's words in each language (site_src/toolkit.yaml: `toolkit_text.load`)
+    toolkit: dict = field(default_factory=dict)
     # resources.yaml could not be read or parsed: what follows from its records being missing
     # (unknown partners, untranslated terms) is not reported on top of its one error
     unreadable: bool = False

@@ -74,7 +74,7 @@ def page_meta(page) -> dict:
     """What MkDocs and Material read from a page's front matter, for a generated page. It is
     set on the page directly (`on_page_markdown`): writing it as YAML for MkDocs to parse again
     cost a fifth of a build."""
-    meta = {"title": page.title, "hide": list(page.hide)}
+    meta = {"title": page.title, "hide": list(page.hide), "card": page.card}
     if page.description:
         meta["description"] = page.description
     if page.template:
@@ -125,7 +125,7 @@ def _group_key(page) -> tuple | None:
     if not slug:  # the home page
         return None
     return (parent, page.template or "main.html", tuple(page.hide), page.searchable,
-            bool(page.description), bool(page.jsonld), "<h1" in page.html)
+            bool(page.description), bool(page.jsonld), "<h1" in page.html, page.card)
 
 
 class _Probe:

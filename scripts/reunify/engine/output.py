@@ -24,6 +24,11 @@ class Page:
     # Listings repeat what the record pages say; leaving them out of the search index keeps
     # results to one hit per record and the index that every searcher downloads smaller.
     searchable: bool = True
+    # The page's share image (og:image): "own" for `<url>card.png` beside the page, or the
+    # address of a card it shares (a list's later pages use its first page's), relative to
+    # the edition's root.
+    card: str = "own"
+    share: object | None = None  # what its own card shows (`cards.Card`), until drawn
 
     @property
     def src_uri(self) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from reunify.content import editions, load, validate
+from reunify.content import editions, load, toolkit_text, validate
 
 from reunify.site import index
 from reunify.site.localize import localize, untranslated_block
@@ -93,7 +93,43 @@ def check(root: Path, today: date, *, strict: bool = False,
         if loaded is not None:
             loaded()
         validate.check(content, today, problems, strict=strict)
+        content.toolkit = toolkit_text.load(root, problems)
+        _check_campaign_posts(content, problems)
     return problems, content
+
+
+# A site's address as long as most (https://reunification.example.org/es/ is 39 characters):
+# the campaign's posts are checked with it, before the real address is known.
+LINK_ALLOWANCE = "https://" + "x" * 52 + "/"
+
+
+def _check_campaign_posts(content: load.Content, problems: Problems) -> None:
+    """The campaign's sample posts hold no record's text to shorten: words that are too long
+    for the platform, once filled in, are the editor's to shorten."""
+    from reunify.outputs import posts
+
+    campaign = content.campaign
+    if campaign is None:
+        return
+    for language, words in content.toolkit.items():
+        strings = Strings(language)
+        starts, ends = strings.date(campaign.starts), strings.date(campaign.ends)
+        values = {"name": campaign.name, "year": str(campaign.year), "theme": campaign.theme,
+                  "tagline": campaign.tagline or "", "hashtag": campaign.hashtag,
+                  "host": campaign.host, "url": LINK_ALLOWANCE, "link": LINK_ALLOWANCE,
+                  "starts": starts, "ends": ends, "contact_email": campaign.contact_email,
+                  "dates": strings("home.dates", start=starts, end=ends)}
+        for form in ("short", "long"):
+            try:
+                posts.within(getattr(words.posts.campaign, form), values, posts.LIMITS[form],
+                             strict=True)
+            except posts.TooLong as exc:
+                file = toolkit_text.file_for(content.root, language)
+                problems.add(file, None, None, f"the campaign's {form} post is {exc}",
+                             field=f"posts.campaign.{form}",
+                             hint=f"shorten it: {', '.join(posts.PLATFORMS[form])} allow "
+                                  f"{posts.LIMITS[form]:,} characters (a link is counted as "
+                                  f"{len(LINK_ALLOWANCE)})")
 
 
 def load_checked(root: Path, today: date, *, strict: bool = False, loaded=None) -> Checked:
@@ -123,6 +159,7 @@ def render_edition(checked: Checked, language: str = editions.DEFAULT, *,
     site = index.build(content, checked.today)
     shared = "../" * editions.prefix(language).count("/")
     renderer = Renderer(site, strings, home_intro=_home_intro(checked.intros, language),
+                        words=checked.content.toolkit,
                         site_url=site_url, shared=shared)
     return Prepared(site=site, output=renderer.render(subset), problems=checked.problems,
                     language=language)

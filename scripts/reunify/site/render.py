@@ -25,9 +25,12 @@ from reunify.engine.output import Asset, Output, Page
 from reunify.content.sanitize import markdown_to_html
 from reunify.site.strings import Strings, field_descriptions
 from reunify.content import data_fields
-from reunify.outputs import exports, images, syndication, structured
+from reunify.outputs import cards, exports, images, posts, syndication, structured, toolkit
 from reunify.content.validate import image_allowed, is_stale
 
+# The sections whose pages' share cards say which section they are in (`cards.<section>`).
+SECTIONS = ("stories", "resources", "organizations", "drives", "events", "news", "data",
+            "search", "archive", "toolkit")
 STORIES_PER_PAGE = 12
 RESOURCES_PER_PAGE = 40
 FILTER_CARDS_PER_FILE = RESOURCES_PER_PAGE
@@ -54,6 +57,26 @@ def items_received(drive) -> int:
     return sum(min(item.received, item.needed) for item in drive.items)
 
 
+def page_title(source) -> str:
+    """A hand-written page's title as MkDocs gives it: `title:` in its front matter, else its
+    first heading, else its file name."""
+    import re
+    text = source.read_text(encoding="utf-8", errors="replace")
+    meta = re.match(r"---\s*\n(.*?)\n---\s*\n", text, re.S)
+    if meta:
+        found = re.search(r"^title:\s*(.+?)\s*$", meta[1], re.M)
+        if found:
+            return found[1].strip("\"'")
+        text = text[meta.end():]
+    heading = re.search(r"^#\s+(.+?)\s*#*\s*$", text, re.M)
+    return heading[1] if heading else source.stem.replace("-", " ").capitalize()
+
+
+def fill_words(text: str, values: dict) -> str:
+    from reunify.content.toolkit_text import fill
+    return fill(text, values)
+
+
 def relative(from_url: str, to_url: str) -> str:
     """A link from the page at `from_url` to `to_url`, both relative to the site root: up to
     the root, then down. (It depends only on the depth of `from_url`, so a card rendered once
@@ -66,7 +89,7 @@ def relative(from_url: str, to_url: str) -> str:
 
 class Renderer:
     def __init__(self, site: Site, strings: Strings, *, home_intro: str = "",
-                 site_url: str = "", shared: str = ""):
+                 site_url: str = "", shared: str = "", words: dict | None = None):
         """`shared`: the way from this edition's root to the files all editions share (the
         data exports), '' for the English edition at the site root, '../' for /es/."""
         self.site = site
@@ -76,6 +99,14 @@ class Renderer:
         self.site_url = site_url.rstrip("/") + "/" if site_url else "/"
         self.shared = shared
         self.image_cache = images.cache_folder(site.content.root)
+        self.cards = cards.Cache(site.content.root)
+        campaign = site.campaign
+        self.brand = f"{campaign.name} {campaign.year}"
+        self.footer = f"{campaign.hashtag} · {self.host}" if self.site_url != "/" else \
+            campaign.hashtag
+        # the toolkit, made when its words were given (`toolkit_text.load`)
+        self.kit = toolkit.Maker(site, words, self.language, strings, self.permalink,
+                                 self.cards, self.brand, self.footer) if words else None
         self.term = Terms(site.content, self.language, DEFAULT)
         self.env = Environment(loader=PackageLoader("reunify.site", "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -89,12 +120,16 @@ class Renderer:
             stale=lambda record: is_stale(record, site.today), language_name=self.language_name,
             permalink=self.permalink, term=self.term, lang_of=self.lang_of,
             english_filter=self.english_filter,
+            platforms=lambda form: ", ".join(posts.PLATFORMS[form]),
             language_names=lambda codes: json.dumps(
                 {code: self.language_name(code, False) for code in codes}, ensure_ascii=False),
         )
         self.env.globals["card"] = self.card
         self.page_url = ""
         self._cards: dict[tuple, str] = {}
+        # the records' sample posts and quote cards, gathered for the toolkit as pages are made
+        self.record_posts: list[tuple[str, str, list]] = []
+        self.quote_files: list[tuple[str, object, str]] = []
         macros = self.env.get_template("_macros.html").module
         self._card_macros = {kind: getattr(macros, f"{kind}_card")
                              for kind in ("resource", "story", "drive", "event", "org")}
@@ -151,7 +186,17 @@ class Renderer:
         if self.language != DEFAULT and UNTRANSLATED_CLASS in html:
             html = (f'<p class="rf-untranslated-note" role="note">'
                     f'{self.t("common.untranslated_note")}</p>\n') + html
-        return Page(url, str(title), html, str(description))
+        page = Page(url, str(title), html, str(description))
+        page.share = cards.Card(self.t(f"cards.{self.section(url)}"), str(title),
+                                brand=self.brand, footer=self.footer)
+        return page
+
+    @staticmethod
+    def section(url: str) -> str:
+        first = url.split("/", 1)[0]
+        if first.isdigit():
+            return "year"
+        return first if first in SECTIONS else ("home" if not first else "page")
 
     def paginated(self, items: list, per_page: int, base_url: str):
         """Yield (url, page number, page count, slice) for each page of a long list."""
@@ -188,9 +233,15 @@ class Renderer:
         search.searchable = False
         pages.append(search)
         pages += self.campaign_years()
+        if self.kit is not None:
+            pages.append(self.toolkit(out))
         for page in pages:
             out.add(page)
         out.timings["pages"] = time.perf_counter() - started
+        started = time.perf_counter()
+        self.draw_cards(out, pages)
+        self.hand_written_cards(out)
+        out.timings["cards"] = time.perf_counter() - started
         started = time.perf_counter()
         if self.language == DEFAULT:
             self.exports(out)
@@ -207,6 +258,7 @@ class Renderer:
         for page in pages:
             out.add(page)
         out.timings["pages"] = time.perf_counter() - started
+        self.draw_cards(out, pages)
         out.add(Asset(syndication.STORIES_FEED, syndication.stories_feed(
             self.site, self.permalink, self.t)))
         self.redirects(out)
@@ -231,6 +283,10 @@ class Renderer:
                          phase=phase, recap=recap)
         page.template = "home.html"
         page.jsonld = structured.campaign(site, self.permalink)
+        page.share = cards.Card(self.t("cards.home"), str(campaign.theme),
+                                self.t("home.dates", start=self.t.date(campaign.starts),
+                                       end=self.t.date(campaign.ends)),
+                                brand=self.brand, footer=self.footer)
         return page
 
     def paged(self, template: str, base_url: str, title: str, items: list, per_page: int,
@@ -244,6 +300,8 @@ class Renderer:
                              pager=self.pager(base_url, number, count), total=len(items),
                              first=number == 1, **data)
             page.searchable = False
+            if number > 1:
+                page.share, page.card = None, base_url + "card.png"
             pages.append(page)
         return pages
 
@@ -281,12 +339,71 @@ class Renderer:
             body = Markup(markdown_to_html(story.body))
             if story.body_language:
                 body = untranslated_block(body)
+            quotes = self.kit.quote_cards(story) if self.kit else []
+            for path, source, _ in quotes:
+                out.add(Asset(path, source=source))
+            self.quote_files += quotes
+            samples = self.kit.story_posts(story) if self.kit else []
+            if samples:
+                self.record_posts.append((str(story.meta.title), f"stories/{story.id}/",
+                                          samples))
             page = self.page("story.html", f"stories/{story.id}/", story.meta.title,
                              story.meta.summary, story=story, picture=picture, body=body,
-                             related=site.related.get(story.id, []))
+                             related=site.related.get(story.id, []),
+                             share=samples, quote_cards=quotes)
             page.jsonld = structured.story(site, story, self.permalink, image)
+            if toolkit.social(story):
+                org = site.org_by_id.get(story.meta.organization)
+                page.share = cards.Card(
+                    self.t("cards.story"), str(story.meta.title),
+                    self.t("cards.story_detail", state=self.state_name(story.meta.state),
+                           organization=str(org.name) if org else ""),
+                    brand=self.brand, footer=self.footer)
+            else:  # no picture of a story its family did not agree to see on social media
+                page.share, page.card = None, "stories/card.png"
             pages.append(page)
         return pages
+
+    def draw_cards(self, out: Output, pages: list[Page]) -> None:
+        """Each page's share card, beside it as card.png (drawn once: `cards.Cache`)."""
+        for page in pages:
+            if page.share is not None:
+                out.add(Asset(page.url + "card.png", source=self.cards.share(page.share)))
+                page.card, page.share = "own", None
+
+    def hand_written_cards(self, out: Output) -> None:
+        """The share cards of the hand-written pages (this edition's, and the English pages it
+        shows until they are translated), titled as the page is."""
+        from reunify.content import editions
+
+        root = self.site.content.root
+        found: dict[str, str] = {}
+        for language in dict.fromkeys([self.language, DEFAULT]):
+            folder = editions.pages_dir(root, language)
+            for source in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+                uri = source.relative_to(folder).with_suffix("").as_posix()
+                url = "" if uri == "index" else (uri[:-len("index")] if uri.endswith(
+                    "/index") else uri + "/")
+                if url and url not in found:
+                    found[url] = page_title(source)
+        for url, title in found.items():
+            card = cards.Card(self.t("cards.page"), title, brand=self.brand, footer=self.footer)
+            out.add(Asset(url + "card.png", source=self.cards.share(card)))
+
+    def toolkit(self, out: Output) -> Page:
+        """/toolkit/: the campaign kit for partners, with every file it offers."""
+        kit = self.kit.make(self.record_posts, self.quote_files)
+        for path, source in kit.files.items():
+            out.add(Asset(path, source) if isinstance(source, bytes) else
+                    Asset(path, source=source))
+        page = self.page("toolkit.html", toolkit.FOLDER, self.t("toolkit.title"),
+                         self.t("toolkit.description", name=self.site.campaign.name),
+                         kit=kit, intro=fill_words(self.kit.mine.intro, self.kit.values()),
+                         limits=posts.LIMITS, platforms=posts.PLATFORMS,
+                         preview=PREVIEW, record_posts={
+                             kind: [r for r in self.record_posts if r[1].startswith(kind + "/")]
+                             for kind in ("stories", "drives", "events")})
+        return page
 
     def resource_facets(self) -> list[tuple[str, str, list[Facet]]]:
         site = self.site
@@ -316,10 +433,15 @@ class Renderer:
             page = self.page("resource.html", f"resources/{resource.id}/", resource.title,
                              resource.description, resource=resource)
             page.jsonld = structured.resource(site, resource, self.permalink)
+            publisher = site.org_by_id.get(resource.publisher)
+            page.share = cards.Card(
+                self.t("cards.resource", format=self.t(f"formats.{resource.format}")),
+                str(resource.title), str(publisher.name) if publisher else "",
+                brand=self.brand, footer=self.footer)
             pages.append(page)
-        cards = self.resource_rows()
-        out.add(Asset("resources/index.json", self.resource_index(cards)))
-        for asset in self.resource_filter_files(cards):
+        rows = self.resource_rows()
+        out.add(Asset("resources/index.json", self.resource_index(rows)))
+        for asset in self.resource_filter_files(rows):
             out.add(asset)
         return pages
 
@@ -494,6 +616,9 @@ class Renderer:
                              stories=site.stories_by_org.get(org.id, []),
                              news=site.news_by_org.get(org.id, []))
             page.jsonld = structured.organization(org, self.permalink)
+            page.share = cards.Card(self.t("cards.organization"), str(org.name), ", ".join(
+                self.state_name(code) for code in org.states[:6]) + (
+                "…" if len(org.states) > 6 else ""), brand=self.brand, footer=self.footer)
             pages.append(page)
         return pages
 
@@ -517,9 +642,33 @@ class Renderer:
         pages = self.current_and_past("drives", "active", site.active_drives, site.past_drives)
         ended = set(map(id, site.past_drives))
         for drive in site.active_drives + site.past_drives:
-            pages.append(self.page("drive.html", f"drives/{drive.id}/", drive.title,
-                                   drive.description, drive=drive, past=id(drive) in ended))
+            past = id(drive) in ended
+            detail, done = self.drive_progress(drive)
+            samples = self.kit.drive_posts(drive, detail) if self.kit and not past else []
+            if samples:
+                self.record_posts.append((str(drive.title), f"drives/{drive.id}/",
+                                          samples))
+            page = self.page("drive.html", f"drives/{drive.id}/", drive.title,
+                             drive.description, drive=drive, past=past, share=samples,
+                             quote_cards=[])
+            page.share = cards.Card(self.t("cards.drive"), str(drive.title),
+                                    self.t("cards.ended") if past else detail, progress=done,
+                                    brand=self.brand, footer=self.footer)
+            pages.append(page)
         return pages
+
+    def drive_progress(self, drive) -> tuple[str, float | None]:
+        """What a drive has gathered, in words and as a fraction of its goal."""
+        if drive.items:
+            received = items_received(drive)
+            needed = sum(item.needed for item in drive.items)
+            return self.t("cards.items", received=self.t.number(received),
+                          needed=self.t.number(needed)), received / needed
+        if drive.goal_amount:
+            raised = drive.raised_amount or 0
+            return self.t("drives.money_progress", raised=self.t.money(raised),
+                          goal=self.t.money(drive.goal_amount)), raised / drive.goal_amount
+        return "", None
 
     def events(self) -> list[Page]:
         site = self.site
@@ -527,8 +676,19 @@ class Renderer:
                                       site.past_events)
         ended = set(map(id, site.past_events))
         for event in site.upcoming_events + site.past_events:
+            past = id(event) in ended
+            start = event_start(event)
+            when = f"{self.t.date(start.date())}, {self.t.time(start)}"
+            where = str(event.place.name) if event.place else self.t("cards.online")
+            samples = self.kit.event_posts(event, when, where) if self.kit and not past else []
+            if samples:
+                self.record_posts.append((str(event.title), f"events/{event.id}/",
+                                          samples))
             page = self.page("event.html", f"events/{event.id}/", event.title,
-                             event.description, event=event, past=id(event) in ended)
+                             event.description, event=event, past=past, share=samples,
+                             quote_cards=[])
             page.jsonld = structured.event(site, event, self.permalink)
+            page.share = cards.Card(self.t("cards.event"), str(event.title),
+                                    f"{when} · {where}", brand=self.brand, footer=self.footer)
             pages.append(page)
         return pages
