@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
+import tempfile
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -13,6 +15,10 @@ from bs4 import BeautifulSoup
 from reunify.commands.build import build_site
 
 REPO = Path(__file__).resolve().parent.parent
+# The share cards and toolkit documents that the tests' many builds draw, kept once for all of
+# them (as .cache/cards/ is for an editor's builds); test_toolkit checks the cache on its own.
+os.environ.setdefault("REUNIFY_CARD_CACHE",
+                      str(Path(tempfile.gettempdir()) / f"cards-for-tests-{os.getuid()}"))
 # A copy of the sample content as it was when these tests were written (its theme overrides are
 # the repository's own, linked): editors change stories/ and resources.yaml every week, and a
 # June rollover changes the campaign; neither must turn the tests red. The live content is

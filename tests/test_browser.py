@@ -36,6 +36,7 @@ PAGES = {
     "data page": "data/",
     "search": "search/?q=reunification",
     "campaign year": "2026/",
+    "toolkit": "toolkit/",
     "not found": "no-such-page/",
 }
 
@@ -298,6 +299,29 @@ def test_copy_link_button(visit, server):
     page.wait_for_function("document.querySelector('[data-copy-status]').textContent !== ''")
     assert page.evaluate("navigator.clipboard.readText()") == \
         "https://reunification.example.org/resources/bridging-the-gap/"
+
+
+@pytest.mark.parametrize("edition", ["", "es/"], ids=["en", "es"])
+def test_a_toolkit_post_is_copied_with_the_keyboard_and_says_so(visit, server, edition):
+    opened = visit(server + edition + "toolkit/")
+    opened.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = opened.page
+    post = page.locator(".rf-post").nth(1)  # the campaign's long post
+    expected = post.locator(".rf-post__text").inner_text()
+    button = post.locator("button[data-copy]")
+    assert button.is_visible()
+    # reached with Tab like any button, from the one before it
+    page.locator(".rf-post").nth(0).locator("button[data-copy]").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.rf-post') !== null && "
+                         "document.activeElement.textContent") == button.inner_text()
+    page.keyboard.press("Enter")
+    status = post.locator("[data-copy-status]")
+    page.wait_for_function("el => el.textContent !== ''", arg=status.element_handle())
+    assert status.is_visible() and status.inner_text()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert " ".join(copied.split()) == " ".join(expected.split())
+    assert len(copied) <= 2_200
 
 
 def test_language_switch_with_a_keyboard_keeps_the_page(visit, server):

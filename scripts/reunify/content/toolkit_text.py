@@ -175,10 +175,7 @@ def load(root: Path, problems: Problems) -> dict[str, ToolkitText]:
     found = {}
     for language in editions.languages(root):
         file = file_for(root, language)
-        if not file.exists():
-            if language == editions.DEFAULT:
-                problems.add(file, None, None, "the file is missing",
-                             hint="copy site_src/toolkit.yaml from the sample content")
+        if not file.exists():  # no toolkit (without the English words, in no edition)
             continue
         text = read_text(file, problems)
         doc = parse(text, file, problems) if text is not None else None
@@ -192,6 +189,8 @@ def load(root: Path, problems: Problems) -> dict[str, ToolkitText]:
         if _unknown_placeholders(words, doc, problems):
             continue
         found[language] = words
+    if editions.DEFAULT not in found:
+        return {}
     return found
 
 
