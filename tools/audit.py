@@ -37,6 +37,8 @@ PAGES = {
     "home, Spanish": "es/",
     "story, Spanish": "es/stories/tucking-my-son-in-again/",
     "resources, Spanish": "es/resources/",
+    "toolkit": "toolkit/",
+    "toolkit, Spanish": "es/toolkit/",
 }
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 95, "seo": 100}
 BUDGET_KB = 150

@@ -182,18 +182,28 @@ from reunify.content import editions
 from reunify.engine.pipeline import load_checked, render_edition
 import reunify.commands.build as cli
 today = date(2026, 11, 22)
-t = {"render pages": 0.0, "exports": 0.0}
+t = {"render pages": 0.0, "exports": 0.0, "cards": 0.0}
 start = time.perf_counter()
 checked = load_checked(root, today)
 t["load and validate"] = time.perf_counter() - start
 prepared, pages = {}, 0
 for language in editions.languages(root):
     start = time.perf_counter()
-    prepared[language] = render_edition(checked, language)
+    # the address the real build gives each edition, so that the full build below finds the
+    # share cards drawn here (they name the site's host)
+    url = "https://reunification.example.org/" + editions.prefix(language)
+    prepared[language] = render_edition(checked, language, site_url=url)
     t[f"index and render, {language}"] = time.perf_counter() - start
     t["render pages"] += prepared[language].output.timings["pages"]
     t["exports"] += prepared[language].output.timings["exports"]
+    t["cards"] += prepared[language].output.timings["cards"]  # none cached yet: all drawn
     pages += len(prepared[language].output.pages)
+# the same again, as every later build finds them: in .cache/cards/
+start = time.perf_counter()
+again = render_edition(checked, editions.DEFAULT, site_url="https://reunification.example.org/")
+t["cards cached, en"] = again.output.timings["cards"]
+t["render again, en"] = time.perf_counter() - start
+del again
 # MkDocs alone: the build as `reunify build` runs it, with our stages' results handed in
 originals = cli.load_checked, cli.render_edition
 cli.load_checked = lambda *a, **k: checked
@@ -472,9 +482,17 @@ def main() -> int:
             ("index and render pages (all editions, one after the other)",
              f"{t['render pages']:.1f} s"),
             ("exports (JSON, CSV, HSDS, feeds, calendars)", f"{t['exports']:.1f} s"),
+            ("share cards (all editions, every page's; none cached, as on a first build)",
+             f"{t['cards']:.1f} s, {sum(1 for _ in site.rglob('card.png')):,} cards, "
+             f"{sum(p.stat().st_size for p in site.rglob('card.png')) / 1024 ** 2:.0f} MB"),
+            ("share cards on a later build (English edition, all from `.cache/cards/`)",
+             f"{t['cards cached, en']:.1f} s"),
+            ("toolkit files (per edition)", f"{sum(1 for _ in (site / 'toolkit').iterdir())} "
+             f"files, zip {(site / 'toolkit' / 'toolkit-2026.zip').stat().st_size / 1024:.0f} KB"),
             ("MkDocs, Material and Pagefind (the above handed in; editions side by side)",
              f"{t['mkdocs']:.1f} s"),
-            ("full build, `reunify build`", f"{t['full build']:.1f} s"),
+            ("full build, `reunify build` (share cards and toolkit documents already in "
+             "`.cache/cards/`, as on every build after the first)", f"{t['full build']:.1f} s"),
             ("our own stages (the three above, summed over editions) as a share of the full "
              "build", f"{ours / t['full build']:.0%}"),
             ("live preview (`reunify serve`, English): start", f"{t['preview start']:.1f} s"),

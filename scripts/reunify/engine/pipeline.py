@@ -150,7 +150,7 @@ def _home_intro(intros: dict[str, str], language: str) -> str:
 
 
 def render_edition(checked: Checked, language: str = editions.DEFAULT, *,
-                   site_url: str = "", subset=None) -> Prepared:
+                   site_url: str = "", subset=None, pictures: bool = True) -> Prepared:
     """Stages 3 and 4 for one edition (only the pages a `render.Subset` names, if given)."""
     strings = Strings(language)
     content = checked.content
@@ -159,7 +159,7 @@ def render_edition(checked: Checked, language: str = editions.DEFAULT, *,
     site = index.build(content, checked.today)
     shared = "../" * editions.prefix(language).count("/")
     renderer = Renderer(site, strings, home_intro=_home_intro(checked.intros, language),
-                        words=checked.content.toolkit,
+                        words=checked.content.toolkit, pictures=pictures,
                         site_url=site_url, shared=shared)
     return Prepared(site=site, output=renderer.render(subset), problems=checked.problems,
                     language=language)

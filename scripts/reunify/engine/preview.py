@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from reunify.content import editions, load, validate
+from reunify.content import editions, load, toolkit_text, validate
 from reunify.engine.output import Asset, Page
 from reunify.engine.pipeline import Checked, long_lived, read_intros, render_edition
 from reunify.content.problems import ContentError, Problems
@@ -58,7 +58,8 @@ class Preview:
 
     def _records_files(self) -> list[Path]:
         return load.record_files(self.root) + [editions.home_intro(self.root, self.language),
-                                               editions.home_intro(self.root, editions.DEFAULT)]
+                                               editions.home_intro(self.root, editions.DEFAULT)] \
+            + [toolkit_text.file_for(self.root, code) for code in editions.languages(self.root)]
 
     def update(self, today: date, *, site_url: str = "") -> Update:
         """Read what changed, check everything, render what is needed; raise ContentError."""
@@ -82,6 +83,7 @@ class Preview:
         intros = read_intros(self.root, problems)
         # the list of untranslated text is long at national size; said once, at the start
         validate.check(content, today, problems, translations=first)
+        content.toolkit = toolkit_text.load(self.root, problems)
         if problems.failed(False):
             raise ContentError(problems)
         self._records_key, self._records, self._record_problems = key, records, record_problems
@@ -96,7 +98,8 @@ class Preview:
             subset = Subset(stories=changed, organizations=partners)
         self._stories = stories
         checked = Checked(self.root, today, content, problems, intros)
-        prepared = render_edition(checked, self.language, site_url=site_url, subset=subset)
+        prepared = render_edition(checked, self.language, site_url=site_url, subset=subset,
+                                  pictures=False)
         return self._merge(prepared.output.pages, prepared.output.assets, subset, problems)
 
     def _merge(self, pages: list[Page], assets: list[Asset], subset: Subset | None,

@@ -29,6 +29,7 @@ FOLDER = "toolkit/"
 BANNERS = ((300, 80), (600, 160))
 COVER = (1500, 500)
 FRAME = 800
+QUOTES_IN_ZIP = 24  # stories whose quote cards the zip holds (a national hub has a thousand)
 
 
 def social(story) -> bool:

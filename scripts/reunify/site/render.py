@@ -89,7 +89,8 @@ def relative(from_url: str, to_url: str) -> str:
 
 class Renderer:
     def __init__(self, site: Site, strings: Strings, *, home_intro: str = "",
-                 site_url: str = "", shared: str = "", words: dict | None = None):
+                 site_url: str = "", shared: str = "", words: dict | None = None,
+                 pictures: bool = True):
         """`shared`: the way from this edition's root to the files all editions share (the
         data exports), '' for the English edition at the site root, '../' for /es/."""
         self.site = site
@@ -100,10 +101,14 @@ class Renderer:
         self.shared = shared
         self.image_cache = images.cache_folder(site.content.root)
         self.cards = cards.Cache(site.content.root)
+        # share and quote cards: drawn by builds; the preview leaves them out (a national hub's
+        # first preview would otherwise draw 25,000 of them)
+        self.pictures = pictures
         campaign = site.campaign
         self.brand = f"{campaign.name} {campaign.year}"
-        self.footer = f"{campaign.hashtag} · {self.host}" if self.site_url != "/" else \
-            campaign.hashtag
+        # the hashtag and host, not the site's address: the preview's address differs, and
+        # the cards must be the ones the build draws
+        self.footer = f"{campaign.hashtag} · {campaign.host}"
         # the toolkit, made when its words were given (`toolkit_text.load`)
         self.kit = toolkit.Maker(site, words, self.language, strings, self.permalink,
                                  self.cards, self.brand, self.footer) if words else None
@@ -127,9 +132,6 @@ class Renderer:
         self.env.globals["card"] = self.card
         self.page_url = ""
         self._cards: dict[tuple, str] = {}
-        # the records' sample posts and quote cards, gathered for the toolkit as pages are made
-        self.record_posts: list[tuple[str, str, list]] = []
-        self.quote_files: list[tuple[str, object, str]] = []
         macros = self.env.get_template("_macros.html").module
         self._card_macros = {kind: getattr(macros, f"{kind}_card")
                              for kind in ("resource", "story", "drive", "event", "org")}
@@ -255,6 +257,8 @@ class Renderer:
         started = time.perf_counter()
         pages = [self.home()] + self.stories(out, only=subset.stories)
         pages += self.organizations(only=subset.organizations) + self.campaign_years()
+        if self.kit is not None:  # it shows the stories' posts
+            pages.append(self.toolkit(out))
         for page in pages:
             out.add(page)
         out.timings["pages"] = time.perf_counter() - started
@@ -339,14 +343,10 @@ class Renderer:
             body = Markup(markdown_to_html(story.body))
             if story.body_language:
                 body = untranslated_block(body)
-            quotes = self.kit.quote_cards(story) if self.kit else []
+            quotes = self.kit.quote_cards(story) if self.kit and self.pictures else []
             for path, source, _ in quotes:
                 out.add(Asset(path, source=source))
-            self.quote_files += quotes
             samples = self.kit.story_posts(story) if self.kit else []
-            if samples:
-                self.record_posts.append((str(story.meta.title), f"stories/{story.id}/",
-                                          samples))
             page = self.page("story.html", f"stories/{story.id}/", story.meta.title,
                              story.meta.summary, story=story, picture=picture, body=body,
                              related=site.related.get(story.id, []),
@@ -366,6 +366,8 @@ class Renderer:
 
     def draw_cards(self, out: Output, pages: list[Page]) -> None:
         """Each page's share card, beside it as card.png (drawn once: `cards.Cache`)."""
+        if not self.pictures:
+            return
         for page in pages:
             if page.share is not None:
                 out.add(Asset(page.url + "card.png", source=self.cards.share(page.share)))
@@ -376,6 +378,8 @@ class Renderer:
         shows until they are translated), titled as the page is."""
         from reunify.content import editions
 
+        if not self.pictures:
+            return
         root = self.site.content.root
         found: dict[str, str] = {}
         for language in dict.fromkeys([self.language, DEFAULT]):
@@ -390,9 +394,36 @@ class Renderer:
             card = cards.Card(self.t("cards.page"), title, brand=self.brand, footer=self.footer)
             out.add(Asset(url + "card.png", source=self.cards.share(card)))
 
+    def event_when_where(self, event) -> tuple[str, str]:
+        start = event_start(event)
+        where = str(event.place.name) if event.place else self.t("cards.online")
+        return f"{self.t.date(start.date())}, {self.t.time(start)}", where
+
+    def event_posts(self, event) -> list:
+        return self.kit.event_posts(event, *self.event_when_where(event))
+
+    def record_posts(self) -> list[tuple[str, str, list]]:
+        """(title, address, sample posts) of every story whose family agreed to social media,
+        every current drive and every upcoming event, as their pages show them."""
+        site, kit = self.site, self.kit
+        found = [(str(s.meta.title), f"stories/{s.id}/", kit.story_posts(s))
+                 for s in site.stories if toolkit.social(s)]
+        found += [(str(d.title), f"drives/{d.id}/", kit.drive_posts(d, self.drive_progress(d)[0]))
+                  for d in site.active_drives]
+        found += [(str(e.title), f"events/{e.id}/", self.event_posts(e))
+                  for e in site.upcoming_events]
+        return found
+
     def toolkit(self, out: Output) -> Page:
-        """/toolkit/: the campaign kit for partners, with every file it offers."""
-        kit = self.kit.make(self.record_posts, self.quote_files)
+        """/toolkit/: the campaign kit for partners, with every file it offers. The zip holds
+        the quote cards of the campaign year's newest stories (`toolkit.QUOTES_IN_ZIP`); every
+        story's are on its page."""
+        year = self.site.campaign.year
+        newest = [s for s in self.site.stories if s.meta.campaign_year == year]
+        quotes = [card for s in newest[:toolkit.QUOTES_IN_ZIP] for card in self.kit.quote_cards(s)
+                  ] if self.pictures else []
+        record_posts = self.record_posts()
+        kit = self.kit.make(record_posts, quotes)
         for path, source in kit.files.items():
             out.add(Asset(path, source) if isinstance(source, bytes) else
                     Asset(path, source=source))
@@ -401,7 +432,7 @@ class Renderer:
                          kit=kit, intro=fill_words(self.kit.mine.intro, self.kit.values()),
                          limits=posts.LIMITS, platforms=posts.PLATFORMS,
                          preview=PREVIEW, record_posts={
-                             kind: [r for r in self.record_posts if r[1].startswith(kind + "/")]
+                             kind: [r for r in record_posts if r[1].startswith(kind + "/")]
                              for kind in ("stories", "drives", "events")})
         return page
 
@@ -645,9 +676,6 @@ class Renderer:
             past = id(drive) in ended
             detail, done = self.drive_progress(drive)
             samples = self.kit.drive_posts(drive, detail) if self.kit and not past else []
-            if samples:
-                self.record_posts.append((str(drive.title), f"drives/{drive.id}/",
-                                          samples))
             page = self.page("drive.html", f"drives/{drive.id}/", drive.title,
                              drive.description, drive=drive, past=past, share=samples,
                              quote_cards=[])
@@ -677,13 +705,8 @@ class Renderer:
         ended = set(map(id, site.past_events))
         for event in site.upcoming_events + site.past_events:
             past = id(event) in ended
-            start = event_start(event)
-            when = f"{self.t.date(start.date())}, {self.t.time(start)}"
-            where = str(event.place.name) if event.place else self.t("cards.online")
-            samples = self.kit.event_posts(event, when, where) if self.kit and not past else []
-            if samples:
-                self.record_posts.append((str(event.title), f"events/{event.id}/",
-                                          samples))
+            when, where = self.event_when_where(event)
+            samples = self.event_posts(event) if self.kit and not past else []
             page = self.page("event.html", f"events/{event.id}/", event.title,
                              event.description, event=event, past=past, share=samples,
                              quote_cards=[])
