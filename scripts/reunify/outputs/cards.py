@@ -22,7 +22,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-VERSION = 1  # change when the drawing changes, so that cached cards are made again
+VERSION = 2  # change when the drawing changes, so that cached cards are made again
 FONTS = Path(__file__).with_name("fonts")
 REGULAR = FONTS / "Lato-Regular.ttf"
 BOLD = FONTS / "Lato-Bold.ttf"
@@ -262,21 +262,26 @@ def _fit_room(text: str, width: int, room: int, sizes: tuple[int, ...], bold: bo
 
 
 def draw_quote(quote: str, by: str, card: Card, size: tuple[int, int]) -> bytes:
-    """A pull quote as a picture: the words, who said them (by role), the story's title."""
+    """A pull quote as a picture: the words, who said them (by role), the story's title, set
+    in the middle of the space between the band and the footer."""
     width, height = size
     image = Image.new("RGB", size, SAND)
     draw = ImageDraw.Draw(image)
-    top = _band(draw, width, card.brand) + 40
+    band = _band(draw, width, card.brand)
     left, inner = 88, width - 176
-    draw.text((left - 16, top - 10), "“", font=font(150, True), fill=HEART)
-    top += 96
-    room = height - 72 - top - 150
+    mark = 96  # the opening quotation mark's line
+    room = height - 72 - band - 80 - mark - 150
     sizes = (64, 56, 50, 44, 40, 36, 32) if height > 800 else (48, 44, 40, 36, 32, 28)
     face, lines = _fit_room(f"{quote}”", inner, room, sizes, bold=False)
-    top = _lines(draw, left, top, face, lines, INK, 1.18) + 24
     by_face, by_lines = fit(f"— {by}", inner, 1, (34, 30, 26), bold=True)
-    top = _lines(draw, left, top, by_face, by_lines, TERRACOTTA)
     title_face, title_lines = fit(card.title, inner, 2, (28, 24))
+    block = (mark + len(lines) * math.ceil(face.size * 1.18) + 24
+             + len(by_lines) * math.ceil(by_face.size * 1.2) + 8
+             + len(title_lines) * math.ceil(title_face.size * 1.2))
+    top = band + max(40, (height - 72 - band - block) // 2)
+    draw.text((left - 16, top - 10), "“", font=font(150, True), fill=HEART)
+    top = _lines(draw, left, top + mark, face, lines, INK, 1.18) + 24
+    top = _lines(draw, left, top, by_face, by_lines, TERRACOTTA)
     _lines(draw, left, top + 8, title_face, title_lines, MUTED)
     _footer(draw, size, card.footer)
     return _png(image)
