@@ -27,6 +27,7 @@ PAGES = {
     "resource listing": "resources/",
     "resource": "resources/bridging-the-gap/",
     "organization": "organizations/childrens-aid-society-alabama/",
+    "partners": "organizations/",
     "organizations by state": "organizations/states/al/",
     "drive": "drives/home-again-kits-birmingham/",
     "drives": "drives/",
@@ -299,6 +300,40 @@ def test_copy_link_button(visit, server):
     page.wait_for_function("document.querySelector('[data-copy-status]').textContent !== ''")
     assert page.evaluate("navigator.clipboard.readText()") == \
         "https://reunification.example.org/resources/bridging-the-gap/"
+
+
+def test_the_map_is_used_with_the_keyboard(visit, server):
+    opened = visit(server + "organizations/", width=375)
+    page = opened.page
+    for _ in range(80):  # Tab from the top of the page until a tile has the focus
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('svg.rf-map')"):
+            break
+    else:
+        raise AssertionError("no tile of the map can be reached with Tab")
+    label = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert re.match(r"[A-Z][\w .]+, [A-Z]{2}: \d+ ", label), label
+    # the focused tile shows it has the focus
+    assert page.evaluate("getComputedStyle(document.activeElement.querySelector('rect'))"
+                         ".strokeWidth") == "3px"
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/organizations/states/[a-z]{2}/$"))
+    assert label.split(",")[0] in page.locator("h1").inner_text()
+
+
+def test_charts_are_pictures_with_words(visit, server):
+    page = visit(server).page
+    charts = page.locator("figure.rf-chart svg[role=img]")
+    assert charts.count() >= 3
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        ids = chart.get_attribute("aria-labelledby").split()
+        names = [page.locator(f"[id='{i}']").text_content() for i in ids]
+        assert all(names), ids
+    # the figures behind a chart open as a table
+    figure = page.locator("figure.rf-chart").first
+    figure.locator("summary").click()
+    assert figure.locator("table tbody tr").first.is_visible()
 
 
 @pytest.mark.parametrize("edition", ["", "es/"], ids=["en", "es"])

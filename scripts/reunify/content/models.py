@@ -212,11 +212,29 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
+def _label(value):
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
+        else value
+
+
+class Point(Record):
+    label: Annotated[str, BeforeValidator(_label), AfterValidator(_line),
+                     WithJsonSchema({"type": ["string", "integer"],
+                                     "description": "a year or a group, e.g. 2019"}),
+                     Expect("a year or a short label")] = Field(
+        description="What the value is for: a year, or a group")
+    value: Annotated[float, Field(ge=0), Expect("a number, 0 or more")] = Field(
+        description="The value, a number")
+
+
 class Figure(Record):
     value: Line = Field(description="The figure as it should be shown, e.g. 'about 50%'")
     label: Line = Field(description="What the figure measures, in one sentence")
     source: Line = Field(description="Who published the figure")
     source_url: Optional[Url] = Field(None, description="Where the figure was published")
+    series: list[Point] = Field(default_factory=list, max_length=30,
+                                description="Values behind the figure, drawn as a bar chart: "
+                                "`- {label: 2019, value: 47}`, one a line")
 
 
 # -- translations ------------------------------------------------------------------------------

@@ -109,8 +109,9 @@ class Preview:
         if subset is None:
             gone = set(self._pages) - set(new_pages)
         else:  # the subset render redid the story lists in full, and the changed stories
-            gone = {uri for uri in self._pages if uri not in new_pages and uri.startswith(
-                "stories/") and (uri.count("/") != 2 or uri.split("/")[1] in subset.stories)}
+            gone = {uri for uri in self._pages if uri not in new_pages and (uri.startswith(
+                "stories/") and (uri.count("/") != 2 or uri.split("/")[1] in subset.stories)
+                or uri.startswith("organizations/states/"))}
         for uri in gone:
             removed.add(self._pages.pop(uri).path)
         for uri, page in new_pages.items():

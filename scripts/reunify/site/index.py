@@ -162,10 +162,54 @@ class Site:
     news_by_org: dict[str, list[NewsItem]] = field(default_factory=dict)
     news_refreshed: datetime | None = None
     years: list[CampaignYear] = field(default_factory=list)
+    # what each state has: every state (and DC, Puerto Rico…) with a record of any kind
+    states: dict[str, "StateRecords"] = field(default_factory=dict)
 
     @property
     def campaign(self):
         return self.content.campaign
+
+
+@dataclass
+class StateRecords:
+    """What a state's page and its tile on the map show. National records are left out (they
+    are on every state's page as "nationwide"); an event is in the states its organizer serves."""
+
+    partners: list = field(default_factory=list)
+    drives: list = field(default_factory=list)  # collecting now
+    events: list = field(default_factory=list)  # still to come
+    stories: list = field(default_factory=list)
+    resources: list = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return (len(self.partners) + len(self.drives) + len(self.events) + len(self.stories)
+                + len(self.resources))
+
+
+def _states(organizations, drives, events, stories, resources, org_by_id) -> dict:
+    found: dict[str, StateRecords] = defaultdict(StateRecords)
+    for org in organizations:
+        for code in org.states:
+            if code != NATIONAL:
+                found[code].partners.append(org)
+    for drive in drives:
+        for code in drive.states:
+            if code != NATIONAL:
+                found[code].drives.append(drive)
+    for event in events:
+        organizer = org_by_id.get(event.organizer)
+        for code in organizer.states if organizer else []:
+            if code != NATIONAL:
+                found[code].events.append(event)
+    for story in stories:
+        if story.meta.state != NATIONAL:
+            found[story.meta.state].stories.append(story)
+    for resource in resources:
+        for code in resource.states:
+            if code != NATIONAL:
+                found[code].resources.append(resource)
+    return dict(found)
 
 
 def event_start(event: Event) -> datetime:
@@ -249,4 +293,7 @@ def build(content: Content, today: date) -> Site:
         news_by_org=dict(news_by_org),
         news_refreshed=refreshed,
         years=_years(content, published, events, drives),
+        states=_states(organizations, [d for d in drives if d.ends >= today],
+                       [e for e in events if event_end(e).date() >= today], published,
+                       resources, org_by_id),
     )

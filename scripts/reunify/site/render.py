@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from reunify.content import geography
 from reunify.content.editions import DEFAULT
+from reunify.site import graphics
 from reunify.site.index import Facet, Site, event_end, event_start, slugify
 from reunify.site.localize import UNTRANSLATED_CLASS, InEnglish, Terms, Untranslated, untranslated_block
 from reunify.engine.output import Asset, Output, Page
@@ -126,17 +127,19 @@ class Renderer:
             permalink=self.permalink, term=self.term, lang_of=self.lang_of,
             english_filter=self.english_filter,
             platforms=lambda form: ", ".join(posts.PLATFORMS[form]),
+            illustration=graphics.illustration, story_picture=self.story_picture,
             language_names=lambda codes: json.dumps(
                 {code: self.language_name(code, False) for code in codes}, ensure_ascii=False),
         )
         self.env.globals["card"] = self.card
         self.page_url = ""
         self._cards: dict[tuple, str] = {}
+        self._pictures: dict[str, tuple] = {}
+        # Text as plain text, for attributes and <option>s, where markup cannot go.
+        self.env.filters["plain"] = lambda value: str(value)
         macros = self.env.get_template("_macros.html").module
         self._card_macros = {kind: getattr(macros, f"{kind}_card")
                              for kind in ("resource", "story", "drive", "event", "org")}
-        # Text as plain text, for attributes and <option>s, where markup cannot go.
-        self.env.filters["plain"] = lambda value: str(value)
 
     @staticmethod
     def lang_of(value) -> Markup:
@@ -256,7 +259,8 @@ class Renderer:
         out = Output()
         started = time.perf_counter()
         pages = [self.home()] + self.stories(out, only=subset.stories)
-        pages += self.organizations(only=subset.organizations) + self.campaign_years()
+        pages += self.organization_lists() + self.organizations(only=subset.organizations)
+        pages += self.campaign_years()
         if self.kit is not None:  # it shows the stories' posts
             pages.append(self.toolkit(out))
         for page in pages:
@@ -284,7 +288,9 @@ class Renderer:
         page = self.page("home.html", "", campaign.name, campaign.tagline or campaign.theme,
                          intro=Markup(self.home_intro), stories=site.stories[:3],
                          drives=site.active_drives[:3], events=site.upcoming_events[:3],
-                         phase=phase, recap=recap)
+                         phase=phase, recap=recap, state_map=self.state_map(""),
+                         numbers=self.numbers(year, "rf-home"),
+                         figure_charts=self.figure_charts(campaign.figures))
         page.template = "home.html"
         page.jsonld = structured.campaign(site, self.permalink)
         page.share = cards.Card(self.t("cards.home"), str(campaign.theme),
@@ -334,8 +340,8 @@ class Renderer:
                 continue
             picture = None
             if image_allowed(story):
-                picture, files = images.publish(story.file.parent / story.meta.image.src,
-                                                f"stories/{story.id}/", self.image_cache)
+                self.story_picture(story)
+                picture, files = self._pictures[story.id]
                 if self.language == DEFAULT:  # one copy, at the site root, for every edition
                     for path, source in files.items():
                         out.add(Asset(path, source=source))
@@ -436,6 +442,110 @@ class Renderer:
                              for kind in ("stories", "drives", "events")})
         return page
 
+    def story_picture(self, story):
+        """The published photo of a story whose family agreed to it, or None."""
+        if not image_allowed(story):
+            return None
+        if story.id not in self._pictures:
+            self._pictures[story.id] = images.publish(
+                story.file.parent / story.meta.image.src, f"stories/{story.id}/",
+                self.image_cache)
+        return self._pictures[story.id][0]
+
+    def state_codes(self) -> list[str]:
+        """Every state with a record of any kind, by name."""
+        return sorted(self.site.states, key=self.state_name)
+
+    def state_label(self, code: str) -> str:
+        """A tile's accessible name: "Alabama, AL: 3 partners, 1 drive"."""
+        records = self.site.states.get(code)
+        parts = [self.t(key, count=len(found)) for key, found in (
+            ("organizations.count", records.partners if records else []),
+            ("drives.count", records.drives if records else []),
+            ("events.count", records.events if records else []),
+            ("stories.count", records.stories if records else []),
+            ("resources.count", records.resources if records else [])) if found]
+        # the name holds the two letters the tile shows (WCAG 2.5.3, label in name)
+        return f"{self.state_name(code)}, {code}: " + (", ".join(parts) if parts else
+                                                       self.t("map.nothing"))
+
+    def state_map(self, from_url: str, current: str = "") -> Markup:
+        """The tile map for the page at `from_url`; each state with records links to its
+        page."""
+        tiles = []
+        for code in graphics.TILES:
+            records = self.site.states.get(code)
+            tiles.append(graphics.Tile(code, self.state_name(code),
+                                       records.total if records else 0, self.state_label(code),
+                                       relative(from_url, f"organizations/states/{code.lower()}/")
+                                       if records else None))
+        return graphics.tile_map(tiles, title=self.t("map.title_state", state=self.state_name(
+            current)) if current else self.t("map.title"), legend=(self.t("map.fewer"),
+                                                                    self.t("map.more")),
+            current=current, label_id="rf-map-" + (current.lower() or "all"))
+
+    def chart(self, bars: list, title: str, description: str, label_id: str) -> Markup:
+        return graphics.bar_chart(bars, title=title, description=description,
+                                  label_id=label_id, headings=(
+                                      self.t("charts.data"), self.t("charts.what"),
+                                      self.t("charts.how_many")))
+
+    def figure_charts(self, figures) -> list[Markup]:
+        """A chart for each campaign figure that has a series (an editor's numbers)."""
+        charts = []
+        for index, figure in enumerate(figures):
+            if not figure.series:
+                continue
+            bars = [graphics.Bar(point.label, point.value, self.t.number(
+                int(point.value) if float(point.value).is_integer() else point.value))
+                for point in figure.series]
+            described = ", ".join(f"{b.label}: {b.shown}" for b in bars)
+            charts.append(self.chart(bars, f"{figure.value} {figure.label}",
+                                     self.t("charts.series", values=described,
+                                            source=figure.source),
+                                     f"rf-figure-{index + 1}"))
+        return charts
+
+    def numbers(self, year, prefix: str) -> list[Markup]:
+        """"The month in numbers": partners by state, stories by campaign year, and what the
+        year's drives gathered against their goals, drawn from the records themselves."""
+        t, site = self.t, self.site
+        charts = []
+        busiest = sorted(((code, len(r.partners)) for code, r in site.states.items()
+                          if r.partners), key=lambda item: (-item[1], self.state_name(item[0])))
+        if busiest:
+            bars = [graphics.Bar(self.state_name(code), count, t.number(count))
+                    for code, count in busiest[:8]]
+            charts.append(self.chart(bars, t("charts.partners_title"), t(
+                "charts.partners_desc", values=", ".join(f"{b.label}: {b.shown}" for b in bars),
+                count=len(busiest)), f"{prefix}-partners"))
+        by_year = sorted(site.stories_by_year, key=lambda f: f.label)
+        if by_year:
+            bars = [graphics.Bar(str(f.label), len(f.items), t.number(len(f.items)))
+                    for f in by_year[-8:]]
+            charts.append(self.chart(bars, t("charts.stories_title"), t(
+                "charts.stories_desc", values=", ".join(f"{b.label}: {b.shown}" for b in bars)),
+                f"{prefix}-stories"))
+        given = sum(items_received(d) for d in year.drives)
+        needed = sum(item.needed for d in year.drives for item in d.items)
+        raised = sum(d.raised_amount or 0 for d in year.drives if d.goal_amount)
+        goal = sum(d.goal_amount for d in year.drives if d.goal_amount)
+        bars = []
+        if needed:
+            bars += [graphics.Bar(t("charts.items_given"), given, t.number(given)),
+                     graphics.Bar(t("charts.items_needed"), needed, t.number(needed))]
+        if bars:
+            charts.append(self.chart(bars, t("charts.items_title", year=year.campaign.year), t(
+                "charts.items_desc", given=t.number(given), needed=t.number(needed)),
+                f"{prefix}-items"))
+        if goal:
+            money = [graphics.Bar(t("charts.raised"), raised, t.money(raised)),
+                     graphics.Bar(t("charts.goal"), goal, t.money(goal))]
+            charts.append(self.chart(money, t("charts.money_title", year=year.campaign.year), t(
+                "charts.money_desc", raised=t.money(raised), goal=t.money(goal)),
+                f"{prefix}-money"))
+        return charts
+
     def resource_facets(self) -> list[tuple[str, str, list[Facet]]]:
         site = self.site
         return [("audiences", "resources.by_audience", site.resources_by_audience),
@@ -484,7 +594,9 @@ class Renderer:
             c = year.campaign
             pages.append(self.page("year.html", f"{c.year}/",
                                    self.t("archive.year_title", name=c.name, year=c.year),
-                                   c.tagline or c.theme, year=year))
+                                   c.tagline or c.theme, year=year,
+                                   numbers=self.numbers(year, f"rf-{c.year}"),
+                                   figure_charts=self.figure_charts(c.figures)))
         return pages
 
     def data_page(self) -> Page:
@@ -617,17 +729,29 @@ class Renderer:
             rows.append(row)
         return _compact(rows)
 
+    def organization_lists(self) -> list[Page]:
+        """The partners' front page with the map, and each state's page (which show stories
+        too, so the preview makes them again when a story changes)."""
+        site = self.site
+        pages = [self.page("organization_list.html", "organizations/",
+                           self.t("organizations.title"), self.t("organizations.intro"),
+                           state_map=self.state_map("organizations/"),
+                           state_codes=self.state_codes())]
+        for code in self.state_codes():
+            name = self.state_name(code)
+            records = site.states[code]
+            pages += self.paged("organization_state.html", f"organizations/states/{code.lower()}/",
+                                self.t("organizations.state_title", state=name),
+                                records.partners, ORGANIZATIONS_PER_PAGE, state=name,
+                                records=records, code=code, preview=PREVIEW,
+                                state_map=self.state_map(f"organizations/states/{code.lower()}/",
+                                                         current=code))
+        return pages
+
     def organizations(self, only: set[str] | None = None) -> list[Page]:
         """The partner pages; with `only`, just those partners' own pages."""
         site = self.site
-        pages = [] if only is not None else [
-            self.page("organization_list.html", "organizations/", self.t("organizations.title"),
-                      self.t("organizations.intro"))]
-        for facet in site.organizations_by_state if only is None else []:
-            name = self.state_name(facet.label)
-            pages += self.paged("organization_state.html", f"organizations/states/{facet.slug}/",
-                                self.t("organizations.state_title", state=name), facet.items,
-                                ORGANIZATIONS_PER_PAGE, state=name)
+        pages = self.organization_lists() if only is None else []
         drives_by_org, past_by_org, events_by_org = (defaultdict(list), defaultdict(list),
                                                      defaultdict(list))
         for drive in site.active_drives:
