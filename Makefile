@@ -11,7 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site test serve serve-es check clean chromium pango audit bench bench-quick
+.PHONY: site test serve serve-es check clean chromium pango audit bench bench-quick screenshots
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ check: $(STAMP)
 
 audit: site $(NODE_STAMP) chromium
 	$(BIN)/python tools/audit.py
+
+# docs/screenshots/: the home, partners, a state, a story and a drive at 375 and 1280 pixels
+screenshots: site chromium
+	$(BIN)/python tools/screenshots.py
 
 bench: $(STAMP) pango
 	$(BIN)/python tools/bench.py national

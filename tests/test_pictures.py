@@ -166,3 +166,18 @@ def test_every_state_code_is_a_tile_once():
     assert len(set(TILES.values())) == len(TILES)
     assert set(TILES) <= set(STATES)
     assert {"DC", "PR"} <= set(TILES)
+
+
+def test_a_state_page_stays_small_however_many_stories_it_has(project, tmp_path):
+    for n in range(9):
+        project.story(f"home-{n}.md", STORY.replace("title: A family home again",
+                                                    f"title: A family home again, number {n}"))
+    site = tmp_path / "out"
+    build_site(project.root, site, scratch_config(project), TODAY)
+    section = content(page(site, "organizations/states/al/")).select_one(
+        "section[aria-labelledby=rf-state-stories]")
+    assert len(section.select(".rf-card--story")) == 6
+    links = [a["href"] for a in section.select(".rf-more-links a")]
+    assert len(links) == 3  # every story is reachable from the state's page
+    for href in links:
+        assert (site / _resolve("organizations/states/al/", href) / "index.html").exists()

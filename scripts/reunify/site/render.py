@@ -38,6 +38,7 @@ FILTER_CARDS_PER_FILE = RESOURCES_PER_PAGE
 ORGANIZATIONS_PER_PAGE = 40
 RECORDS_PER_PAGE = 24  # drives and events
 PREVIEW = 12  # records shown on a summary page before "see all"
+STATE_PREVIEW = 6  # cards of each kind on a state's page; the rest as links
 
 
 def _compact(data) -> bytes:
@@ -743,7 +744,7 @@ class Renderer:
             pages += self.paged("organization_state.html", f"organizations/states/{code.lower()}/",
                                 self.t("organizations.state_title", state=name),
                                 records.partners, ORGANIZATIONS_PER_PAGE, state=name,
-                                records=records, code=code, preview=PREVIEW,
+                                records=records, code=code, preview=STATE_PREVIEW,
                                 state_map=self.state_map(f"organizations/states/{code.lower()}/",
                                                          current=code))
         return pages
