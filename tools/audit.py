@@ -32,6 +32,8 @@ PAGES = {
     "resources": "resources/",
     "resource": "resources/bridging-the-gap/",
     "partner": "organizations/childrens-aid-society-alabama/",
+    "partners, with the map": "organizations/",
+    "a state": "organizations/states/al/",
     "drives": "drives/",
     "event": "events/birmingham-homecoming-celebration/",
     "home, Spanish": "es/",
