@@ -9,6 +9,7 @@ import http.server
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,9 +43,51 @@ PAGES = {
 }
 
 
+def _poll(self, expression, *, arg=None, timeout=None, polling=None):
+    """Page.wait_for_function without the `eval` Playwright's own polling uses, which the site's
+    Content-Security-Policy refuses (as it should): the expression is evaluated again and again
+    through the DevTools protocol, which the policy does not govern."""
+    deadline = time.monotonic() + (timeout or 30_000) / 1000
+    function = "=>" in expression.split("\n")[0] or expression.lstrip().startswith("function")
+    while True:
+        value = self.evaluate(expression, arg) if function else self.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout or 30_000} ms for {expression}")
+        time.sleep(0.05)
+
+
+def host_headers(site: Path) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The rules of the site's `_headers` file, as Netlify and Cloudflare Pages read them."""
+    rules: list[tuple[str, list[tuple[str, str]]]] = []
+    for line in (site / "_headers").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line.startswith((" ", "\t")):
+            rules.append((line.strip(), []))
+        else:
+            name, _, value = line.strip().partition(":")
+            rules[-1][1].append((name.strip(), value.strip()))
+    return rules
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site as a host that reads `_headers` does: every page with its
+    Content-Security-Policy and the other headers, so that the browser tests run under them."""
+
+    rules: list = []
+
     def log_message(self, *args):
         pass
+
+    def end_headers(self):
+        path = self.path.split("?")[0]
+        for pattern, headers in self.rules:
+            if path == pattern or (pattern.endswith("*") and path.startswith(pattern[:-1])):
+                for name, value in headers:
+                    self.send_header(name, value)
+        super().end_headers()
 
     def send_error(self, code, message=None, explain=None):
         if code == 404:  # serve the edition's own 404 page, as a static host is set up to do
@@ -61,6 +104,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def server(sample_site):
+    QuietHandler.rules = host_headers(sample_site)
     handler = functools.partial(QuietHandler, directory=str(sample_site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -71,7 +115,8 @@ def server(sample_site):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Page, sync_playwright
+    Page.wait_for_function = _poll
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -91,7 +136,14 @@ class Visit:
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        # every Content-Security-Policy violation, whether or not the console reports it
+        self.page.add_init_script("window.__csp = []; document.addEventListener("
+                                  "'securitypolicyviolation', e => window.__csp.push("
+                                  "e.violatedDirective + ' ' + e.blockedURI))")
         self.response = self.page.goto(url, wait_until="networkidle")
+
+    def violations(self) -> list[str]:
+        return self.page.evaluate("window.__csp || []")
 
     def close(self):
         self.context.close()
@@ -106,12 +158,19 @@ def visit(browser):
         return opened[-1]
 
     yield open_page
+    # whatever a test did on its pages (search, filters, copy buttons, the toolkit), the
+    # site's Content-Security-Policy allowed it
+    blocked = {item.page.url: item.violations() for item in opened
+               if not item.page.is_closed() and item.violations()}
     for item in opened:
         item.close()
+    assert blocked == {}
 
 
 def _axe(page):
-    page.add_script_tag(path=str(AXE))
+    # evaluated by the browser's DevTools protocol, which the page's Content-Security-Policy
+    # does not govern (a <script> added to the page would rightly be refused)
+    page.evaluate(AXE.read_text(encoding="utf-8"))
     return page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
         .then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' '))
         .slice(0, 3).join(' | ')))""", AXE_TAGS)
@@ -128,6 +187,11 @@ def test_page_is_accessible_private_and_fits_a_phone(visit, server, kind, editio
         "404" in e for e in desktop.errors)
     outside = [u for u in desktop.requests if urlsplit(u).hostname != "127.0.0.1"]
     assert outside == []
+    # served with the site's own _headers: its policy in the header and the page's meta tag
+    policy = desktop.response.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
+    assert desktop.response.headers["x-content-type-options"] == "nosniff"
+    assert desktop.violations() == []
     phone = visit(url, width=375)
     overflow = phone.page.evaluate("document.documentElement.scrollWidth")
     assert overflow <= 375

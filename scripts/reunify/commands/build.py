@@ -22,6 +22,7 @@ from reunify.content.sanitize import remember, rendered
 from reunify import engine
 from reunify.engine import workspace
 from reunify.engine.pipeline import build_date, load_checked, render_edition
+from reunify.outputs import hosting
 from reunify.outputs.search_index import scratch_folder
 
 
@@ -310,6 +311,7 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
             _finish_first(indexing)
         for out, target in moves:
             out.rename(target)
+        hosting.finish(staging, [editions.prefix(language) for language in outs])
         previous = site_dir.with_name(f".site-previous-{os.getpid()}-{time.time_ns()}")
         if site_dir.exists():
             site_dir.rename(previous)

@@ -49,7 +49,7 @@ from mkdocs.structure.toc import get_toc
 from reunify import engine
 from reunify.content import editions, toolkit_text
 
-from reunify.outputs import images
+from reunify.outputs import hosting, images
 from reunify.site.localize import untranslated_block
 from reunify.engine.pipeline import Prepared, build_date, prepare
 from reunify.engine.preview import Preview
@@ -207,6 +207,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         self.preview_indexed = False  # the preview has indexed (once, when it started)
         self.copies: SearchCopies | None = None  # this build's pages, as Pagefind reads them
         self.grouped: dict[str, tuple] = {}  # src_uri: group key (`_group_key`)
+        self.csp_hashes: set[str] = set()  # the inline scripts of this edition's pages
         self.groups: dict[tuple, _Group] = {}
 
     def root(self, config) -> Path:
@@ -345,9 +346,23 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             self.copies.discard()
             self.copies = None
 
+    def _secured(self, output: str) -> str:
+        """The page with its Content-Security-Policy in a meta tag (`outputs/hosting.py`); not
+        in the preview, whose live-reload script is written into every page."""
+        if self.serving:
+            return output
+        self.csp_hashes |= hosting.inline_hashes(output)
+        return hosting.with_meta(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
+        if template_name.endswith(".html"):  # the 404 page
+            return self._secured(output_content)
+        return output_content
+
     def on_post_page(self, output: str, *, page, config) -> str:
         if self.banner is not None:
             output = _BODY.sub(lambda m: m.group(0) + self.banner, output, count=1)
+        output = self._secured(output)
         if self.copies is not None:
             self.copies.add(page.file.dest_uri, output)
         return output
@@ -489,6 +504,10 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         return html
 
     def on_post_build(self, *, config) -> None:
+        if not self.serving:  # merged into _headers by `commands/build.py` (`hosting.finish`)
+            (Path(config.site_dir) / hosting.HASHES_FILE).write_text(
+                json.dumps(sorted(self.csp_hashes)), encoding="utf-8")
+        self.csp_hashes = set()
         if self.groups:
             log.info("%d of %d pages filled in from %d shells", sum(
                 g.filled for g in self.groups.values()), len(self.html), sum(

@@ -650,6 +650,13 @@ class Renderer:
         moved += [("events", e.id, e.previous_ids, e.title)
                   for e in site.upcoming_events + site.past_events]
         template = self.env.get_template("redirect.html")
+        from reunify.content import editions
+        from reunify.outputs import hosting
+
+        prefix = editions.prefix(self.language)
+        rules = [(f"{prefix}{kind}/{old}/", f"{prefix}{kind}/{new_id}/")
+                 for kind, new_id, previous, _ in moved for old in previous]
+        out.add(Asset(hosting.REDIRECTS_FILE, json.dumps(rules).encode("utf-8")))
         for kind, new_id, previous, title in moved:
             for old in previous:
                 url = f"{kind}/{old}/"
