@@ -102,3 +102,33 @@ def test_previous_ids_become_real_redirects_for_every_host(moved_site):
     # the HTML redirect page stays for hosts without rules
     page = parse(moved_site / "resources" / "arkansas-bridging-guide" / "index.html")
     assert "bridging-the-gap" in page.find("meta", attrs={"http-equiv": "refresh"})["content"]
+
+
+@pytest.mark.parametrize("url, record", [
+    ("stories/tucking-my-son-in-again/", "tucking-my-son-in-again"),
+    ("resources/bridging-the-gap/", "bridging-the-gap"),
+    ("organizations/childrens-aid-society-alabama/", "childrens-aid-society-alabama"),
+    ("drives/keep-the-lights-on/", "keep-the-lights-on"),
+    ("events/birmingham-homecoming-celebration/", "birmingham-homecoming-celebration"),
+    ("es/resources/bridging-the-gap/", "bridging-the-gap"),
+])
+def test_every_record_page_has_report_a_problem_with_its_address(sample_site, url, record):
+    from urllib.parse import parse_qs, urlsplit
+
+    link = parse(sample_site / url / "index.html").select_one(".rf-report a")
+    assert link is not None
+    parts = urlsplit(link["href"])
+    assert parts.scheme == "mailto" and parts.path == "hello@reunification.example.org"
+    query = parse_qs(parts.query)
+    assert f"({record})" in query["subject"][0]
+    assert "https://reunification.example.org/" + url in query["body"][0]
+
+
+def test_a_campaign_form_takes_the_reports_instead(project, tmp_path):
+    from conftest import CAMPAIGN, ORG, scratch_config
+    project.resources(CAMPAIGN + "  report_url: https://forms.example.org/report\n"
+                      + "organizations:\n" + ORG)
+    site = tmp_path / "out"
+    build_site(project.root, site, scratch_config(project), TODAY)
+    link = parse(site / "organizations" / "helpers" / "index.html").select_one(".rf-report a")
+    assert link["href"] == "https://forms.example.org/report"

@@ -304,6 +304,9 @@ class Campaign(Record):
     contact_email: Email = Field(description="Where readers and partners write to the team")
     accessibility_email: Email = Field(
         description="Where readers ask for material in another format")
+    report_url: Optional[Url] = Field(
+        None, description="A form where the public reports a mistake on a page; without it, "
+        "“Report a problem” writes an email to contact_email")
     figures: list[Figure] = Field(default_factory=list,
                                   description="National figures shown on the home page")
     translations: dict[Language, CampaignText] = _translations("campaign's texts")

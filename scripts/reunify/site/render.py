@@ -129,6 +129,7 @@ class Renderer:
             english_filter=self.english_filter,
             platforms=lambda form: ", ".join(posts.PLATFORMS[form]),
             illustration=graphics.illustration, story_picture=self.story_picture,
+            report_link=self.report_link,
             language_names=lambda codes: json.dumps(
                 {code: self.language_name(code, False) for code in codes}, ensure_ascii=False),
         )
@@ -442,6 +443,20 @@ class Renderer:
                              kind: [r for r in record_posts if r[1].startswith(kind + "/")]
                              for kind in ("stories", "drives", "events")})
         return page
+
+    def report_link(self, kind: str, record_id: str, title: str) -> str:
+        """"Report a problem with this page": the campaign's form, or an email to its contact
+        with the record and its address filled in."""
+        from urllib.parse import quote, urlencode
+
+        campaign = self.site.campaign
+        address = self.permalink(f"{kind}/{record_id}/")
+        if campaign.report_url:
+            return campaign.report_url
+        subject = self.t("report.subject", title=str(title), id=record_id)
+        body = self.t("report.body", address=address)
+        return f"mailto:{campaign.contact_email}?" + urlencode(
+            {"subject": subject, "body": body}, quote_via=quote)
 
     def story_picture(self, story):
         """The published photo of a story whose family agreed to it, or None."""
