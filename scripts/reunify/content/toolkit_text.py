@@ -209,6 +209,17 @@ def _unknown_placeholders(words: ToolkitText, doc: Document, problems: Problems)
     return bad
 
 
+def campaign_values(campaign, strings, url: str) -> dict[str, str]:
+    """What {name}, {year}, {theme}… stand for (CAMPAIGN_PLACEHOLDERS), in an edition's words;
+    `url` is the edition's address."""
+    starts, ends = strings.date(campaign.starts), strings.date(campaign.ends)
+    return {"name": str(campaign.name), "year": str(campaign.year), "theme": str(campaign.theme),
+            "tagline": str(campaign.tagline or ""), "hashtag": campaign.hashtag,
+            "host": str(campaign.host), "url": url, "starts": starts, "ends": ends,
+            "dates": strings("home.dates", start=starts, end=ends),
+            "contact_email": campaign.contact_email}
+
+
 _TOKEN = re.compile(r"\{\{|\}\}|\{(\w+)\}")
 
 

@@ -112,13 +112,8 @@ def _check_campaign_posts(content: load.Content, problems: Problems) -> None:
     if campaign is None:
         return
     for language, words in content.toolkit.items():
-        strings = Strings(language)
-        starts, ends = strings.date(campaign.starts), strings.date(campaign.ends)
-        values = {"name": campaign.name, "year": str(campaign.year), "theme": campaign.theme,
-                  "tagline": campaign.tagline or "", "hashtag": campaign.hashtag,
-                  "host": campaign.host, "url": LINK_ALLOWANCE, "link": LINK_ALLOWANCE,
-                  "starts": starts, "ends": ends, "contact_email": campaign.contact_email,
-                  "dates": strings("home.dates", start=starts, end=ends)}
+        values = toolkit_text.campaign_values(campaign, Strings(language), LINK_ALLOWANCE) | {
+            "link": LINK_ALLOWANCE}
         for form in ("short", "long"):
             try:
                 posts.within(getattr(words.posts.campaign, form), values, posts.LIMITS[form],

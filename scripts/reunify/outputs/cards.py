@@ -15,7 +15,6 @@ import hashlib
 import io
 import math
 import os
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,7 +56,12 @@ class Card:
     def key(self, size: tuple[int, int], kind: str = "share") -> str:
         text = "\x1f".join([kind, f"{size[0]}x{size[1]}", self.label, self.title, self.detail,
                             self.brand, self.footer, repr(self.progress)])
-        return hashlib.sha256(f"{VERSION}:{_fonts_hash()}:{text}".encode()).hexdigest()
+        return _key(text)
+
+
+def _key(text: str) -> str:
+    """A cached file's name: what it shows, this module's VERSION and the fonts' bytes."""
+    return hashlib.sha256(f"{VERSION}:{_fonts_hash()}:{text}".encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -351,13 +355,11 @@ class Cache:
 
     def picture(self, what: str, make) -> Path:
         """A picture (banner, frame) named by `what` it shows."""
-        key = hashlib.sha256(f"{VERSION}:{_fonts_hash()}:{what}".encode()).hexdigest()
-        return self._get(key, make)
+        return self._get(_key(what), make)
 
     def document(self, key: str, suffix: str, make) -> Path:
         """A toolkit document, by a key made from everything it holds."""
-        return self._get(hashlib.sha256(f"{VERSION}:{_fonts_hash()}:{key}".encode())
-                         .hexdigest(), make, suffix)
+        return self._get(_key(key), make, suffix)
 
     def _get(self, key: str, make, suffix: str = "png") -> Path:
         path = self.folder / key[:2] / f"{key}.{suffix}"
@@ -375,13 +377,6 @@ class Cache:
 def _folder(root: Path) -> Path:
     """`.cache/cards/` beside the content; $REUNIFY_CARD_CACHE instead if set (the tests share
     one between the sites they build)."""
-    shared = os.environ.get("REUNIFY_CARD_CACHE")
-    for folder in ((Path(shared),) if shared else ()) + (root / ".cache" / "cards",
-                   Path(tempfile.gettempdir()) / f"reunify-cards-{os.getuid()}"):
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            if os.access(folder, os.W_OK):
-                return folder
-        except OSError:
-            continue
-    raise OSError("no folder can be written for the share cards")
+    from reunify.outputs.images import cache_folder
+
+    return cache_folder(root, "cards", os.environ.get("REUNIFY_CARD_CACHE"))

@@ -168,17 +168,19 @@ def _store(final: Path, made) -> list:
     return entries
 
 
-def cache_folder(root: Path) -> Path:
-    """`.cache/images/` beside the content, or a temporary folder if that cannot be written."""
-    for folder in (root / ".cache" / "images",
-                   Path(tempfile.gettempdir()) / f"reunify-images-{os.getuid()}"):
+def cache_folder(root: Path, name: str = "images", shared: str | None = None) -> Path:
+    """`.cache/<name>/` beside the content (or `shared`, when given), else a temporary folder
+    if that cannot be written."""
+    candidates = ((Path(shared),) if shared else ()) + (
+        root / ".cache" / name, Path(tempfile.gettempdir()) / f"reunify-{name}-{os.getuid()}")
+    for folder in candidates:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             if os.access(folder, os.W_OK):
                 return folder
         except OSError:
             continue
-    raise OSError("no folder can be written for the encoded photos")
+    raise OSError(f"no folder can be written for the build's {name} cache")
 
 
 def stripped(data: bytes, suffix: str) -> bytes:

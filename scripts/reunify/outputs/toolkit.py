@@ -22,7 +22,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from reunify.content.toolkit_text import CONSENT_FIELDS, SCOPES, ToolkitText, fill
+from babel import Locale
+
+from reunify.content.toolkit_text import (CONSENT_FIELDS, SCOPES, ToolkitText, campaign_values,
+                                          fill)
 from reunify.outputs import cards, documents, posts
 
 FOLDER = "toolkit/"
@@ -84,14 +87,7 @@ class Maker:
     # -- placeholders ------------------------------------------------------------------------
 
     def values(self, t=None) -> dict[str, str]:
-        t = t or self.t
-        c = self.campaign
-        starts, ends = t.date(c.starts), t.date(c.ends)
-        return {"name": str(c.name), "year": str(c.year), "theme": str(c.theme),
-                "tagline": str(c.tagline or ""), "hashtag": c.hashtag, "host": str(c.host),
-                "url": self.permalink(""), "starts": starts, "ends": ends,
-                "dates": t("home.dates", start=starts, end=ends),
-                "contact_email": c.contact_email}
+        return campaign_values(self.campaign, t or self.t, self.permalink(""))
 
     def campaign_posts(self) -> list[posts.Sample]:
         return posts.samples(self.mine.posts.campaign,
@@ -167,7 +163,6 @@ class Maker:
             kit.documents.append((label, self._both(kit, document)))
         for language in sorted(self.words, key=lambda code: (code != self.language, code)):
             form = self.release_form(language, year)
-            from babel import Locale
             name = Locale.parse(language).get_display_name(self.t.locale)
             for download in self._both(kit, form):
                 download.label = f"{name[:1].upper()}{name[1:]}"

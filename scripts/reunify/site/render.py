@@ -26,6 +26,7 @@ from reunify.engine.output import Asset, Output, Page
 from reunify.content.sanitize import markdown_to_html
 from reunify.site.strings import Strings, field_descriptions
 from reunify.content import data_fields
+from reunify.content.toolkit_text import fill
 from reunify.outputs import cards, exports, images, posts, syndication, structured, toolkit
 from reunify.content.validate import image_allowed, is_stale
 
@@ -72,11 +73,6 @@ def page_title(source) -> str:
         text = text[meta.end():]
     heading = re.search(r"^#\s+(.+?)\s*#*\s*$", text, re.M)
     return heading[1] if heading else source.stem.replace("-", " ").capitalize()
-
-
-def fill_words(text: str, values: dict) -> str:
-    from reunify.content.toolkit_text import fill
-    return fill(text, values)
 
 
 def relative(from_url: str, to_url: str) -> str:
@@ -437,7 +433,7 @@ class Renderer:
                     Asset(path, source=source))
         page = self.page("toolkit.html", toolkit.FOLDER, self.t("toolkit.title"),
                          self.t("toolkit.description", name=self.site.campaign.name),
-                         kit=kit, intro=fill_words(self.kit.mine.intro, self.kit.values()),
+                         kit=kit, intro=fill(self.kit.mine.intro, self.kit.values()),
                          limits=posts.LIMITS, platforms=posts.PLATFORMS,
                          preview=PREVIEW, record_posts={
                              kind: [r for r in record_posts if r[1].startswith(kind + "/")]
