@@ -208,11 +208,19 @@ def test_resource_filters_work_with_a_keyboard_and_can_be_shared(visit, server):
     assert chosen
     page.keyboard.press("Tab")  # on to the next control, then submit with Enter from a field
     page.locator("input[name=q]").focus()
+    before = page.locator("[data-rf-status]").inner_text()
     page.keyboard.press("Enter")
     page.wait_for_function("location.search.includes('audiences=')")
+    # the address changes as the choice is made; the count and the list follow when the
+    # filter's files have come
+    page.wait_for_function("s => { const t = document.querySelector('[data-rf-status]')"
+                           ".textContent; return t !== s && parseInt(t) === document"
+                           ".querySelectorAll('[data-rf-results] .rf-card--resource').length }",
+                           arg=before)
     status = page.locator("[data-rf-status]")
     assert status.get_attribute("role") == "status"
     shown = page.locator("[data-rf-results] .rf-card--resource").count()
+    assert shown < 17  # the filter took effect
     assert status.inner_text() in (f"{shown} resources", f"{shown} resource")
     shared = page.url
     again = visit(shared).page  # the address alone reproduces the filtered view
