@@ -8,6 +8,7 @@
     reunify check --stale         list records not verified for over 12 months
     reunify schema                rewrite schemas/*.json from the content models
     reunify feeds refresh         fetch partners' news feeds into partner-news.json
+    reunify links check           ask every outbound link whether it still works
     reunify new-year 2027         archive this June's campaign and start the next
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reunify.commands import build, check, feeds, new, new_year, schema, serve
+from reunify.commands import build, check, feeds, links, new, new_year, schema, serve
 from reunify.content import editions
 
 
@@ -65,6 +66,26 @@ def main(argv: list[str] | None = None) -> int:
                    help="also fetch feeds on this machine or a private network (for tests "
                         "with local servers only)")
     p.set_defaults(run=feeds.run)
+    p = commands.add_parser("links", help="outbound links of resources, partners, drives and "
+                            "events")
+    p.add_argument("action", choices=["check"], help="ask every link whether it still works, "
+                   "and write the answers into link-check.json")
+    p.add_argument("--update", action="store_true",
+                   help="set last_verified to today on records whose links all worked")
+    p.add_argument("--report", metavar="FILE",
+                   help="also write the problems found as Markdown (empty when none)")
+    p.add_argument("--per-host", type=int, default=2, metavar="N",
+                   help="requests in flight to one site at once (default: 2)")
+    p.add_argument("--pause", type=float, default=1.0, metavar="SECONDS",
+                   help="pause between two requests to one site (default: 1)")
+    p.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
+                   help="how long to wait for a site to answer (default: 20)")
+    p.add_argument("--root", default=".", help="project folder (default: current folder)")
+    p.add_argument("--today", help="treat this date as today, YYYY-MM-DD")
+    p.add_argument("--allow-private-addresses", action="store_true",
+                   help="also check links on this machine or a private network (for tests "
+                        "with local servers only)")
+    p.set_defaults(run=links.run)
     p = commands.add_parser("new-year", help="archive this year's campaign and start the next")
     p.add_argument("year", type=int, help="the new campaign year, e.g. 2027")
     p.add_argument("--theme", help="the new theme (asked for if missing)")

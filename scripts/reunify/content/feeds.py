@@ -11,9 +11,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import html
-import ipaddress
 import json
-import socket
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -25,9 +23,8 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import nh3
 import requests
-import requests.adapters
-import urllib3
 
+from reunify.content.net import AddressRefused, any_address, guarded_session, public_address
 from reunify.content.sanitize import clean_html
 
 CONNECT_TIMEOUT = 5.0
@@ -65,71 +62,6 @@ class Response:
     headers: dict = field(default_factory=dict)
 
 
-class AddressRefused(Exception):
-    """A feed's address (or a redirect) leads to this machine or a private network. Not an
-    OSError, so that urllib3 and requests let it through with its message."""
-
-
-def public_address(address: str) -> bool:
-    """Whether an IP address is on the public internet: not loopback, private, link-local,
-    shared, reserved, multicast or documentation, including IPv4 written as IPv6."""
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
-def any_address(address: str) -> bool:
-    return True
-
-
-class _Guarded:
-    """A urllib3 connection that resolves the host itself, refuses it if any address it has
-    is not allowed, and connects to the addresses it checked (so that a second look-up cannot
-    answer differently)."""
-
-    allowed = staticmethod(public_address)
-
-    def _new_conn(self):
-        host = self._dns_host.strip("[]")
-        try:
-            found = socket.getaddrinfo(host, self.port, type=socket.SOCK_STREAM)
-        except socket.gaierror as exc:
-            raise urllib3.exceptions.NameResolutionError(host, self, exc) from None
-        addresses = list(dict.fromkeys(info[4][0] for info in found))
-        refused = [address for address in addresses if not self.allowed(address)]
-        if refused:
-            raise AddressRefused(f"{self.host} is a private or special address ({refused[0]}); "
-                                 "only public addresses are fetched")
-        error = None
-        for address in addresses:
-            self._dns_host = address
-            try:
-                return super()._new_conn()
-            except urllib3.exceptions.HTTPError as exc:
-                error = exc
-            finally:
-                self._dns_host = host
-        raise error
-
-
-class _GuardedAdapter(requests.adapters.HTTPAdapter):
-    def __init__(self, allowed):
-        self.allowed = allowed
-        super().__init__(max_retries=0)
-
-    def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, **kwargs)
-        rule = {"allowed": staticmethod(self.allowed)}
-        pools = {}
-        for scheme, pool in (("http", urllib3.HTTPConnectionPool),
-                             ("https", urllib3.HTTPSConnectionPool)):
-            connection = type(f"Guarded{pool.ConnectionCls.__name__}",
-                              (_Guarded, pool.ConnectionCls), rule)
-            pools[scheme] = type(f"Guarded{pool.__name__}", (pool,), {"ConnectionCls": connection})
-        self.poolmanager.pool_classes_by_scheme = pools
-
-
 def fetch(url: str, etag: str | None = None, last_modified: str | None = None, *,
           allowed=public_address, verify: bool | str = True) -> Response:
     """GET `url` with every limit applied; raise FetchError with a reason an editor can read.
@@ -144,10 +76,7 @@ def fetch(url: str, etag: str | None = None, last_modified: str | None = None, *
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     started = time.monotonic()
-    with requests.Session() as session:
-        session.trust_env = False  # no proxy from the environment: the rule is for the feed
-        session.mount("http://", _GuardedAdapter(allowed))
-        session.mount("https://", _GuardedAdapter(allowed))
+    with guarded_session(allowed) as session:
         try:
             for _ in range(MAX_REDIRECTS + 1):
                 if urlsplit(url).scheme not in ("http", "https"):
