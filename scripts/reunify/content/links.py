@@ -32,11 +32,10 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3
 
-from reunify.content.load import Content
+from reunify.content.load import LINK_RESULTS as RESULTS, Content
 from reunify.content.net import AddressRefused, guarded_session, public_address
 from reunify.content.problems import ERROR, WARNING, Problems
 
-RESULTS = "link-check.json"
 
 # The fields that hold a link a reader follows, by kind of record. Partner feeds are left to
 # `reunify feeds refresh`, which reports a failing feed itself.
@@ -118,8 +117,6 @@ class Result:
 def uses(content: Content, today: date) -> dict[str, list[Use]]:
     """Every link a reader of this year's site can follow, and every place it is used. Past
     drives and events (their pages offer nothing to do) and archived years are left out."""
-    from reunify.site.index import event_end
-
     found: dict[str, list[Use]] = defaultdict(list)
     for kind, fields in FIELDS.items():
         for record in getattr(content, kind):
@@ -127,7 +124,7 @@ def uses(content: Content, today: date) -> dict[str, list[Use]]:
                 continue
             if kind == "drives" and record.ends < today:
                 continue
-            if kind == "events" and event_end(record).date() < today:
+            if kind == "events" and record.ends.date() < today:  # its local day
                 continue
             for name in fields:
                 url = getattr(record, name)
@@ -448,7 +445,8 @@ HINTS = {
 }
 
 
-def report(used: dict[str, list[Use]], data: dict, problems: Problems, now: datetime) -> None:
+def report(used: dict[str, list[Use]], data: dict, problems: Problems, now: datetime, *,
+           warn_only: bool = False) -> None:
     """Each failing or moved link, at every place it is used."""
     for url in sorted(used, key=lambda u: min((use.file.name, use.line or 0)
                                               for use in used[u])):
@@ -465,7 +463,15 @@ def report(used: dict[str, list[Use]], data: dict, problems: Problems, now: date
         for use in used[url]:
             problems.add(use.file, use.line, use.column, f"{url}: {message}",
                          record=use.record, field=use.field, hint=HINTS[outcome],
-                         severity=level, category="links")
+                         severity=WARNING if warn_only else level, category="links")
+
+
+def broken_since(entry: dict | None, now: datetime) -> date | None:
+    """When a link that readers now meet as an error was checked (None if it worked, or its
+    site may only be down for a while)."""
+    if entry and severity(entry, now) == ERROR:
+        return date.fromisoformat(entry["checked"][:10])
+    return None
 
 
 def summary(results: dict[str, Result]) -> str:

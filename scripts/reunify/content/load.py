@@ -19,6 +19,7 @@ from reunify.content.problems import Problems
 from reunify.content.yamlsource import Document, parse, read_text
 
 NEWS_SNAPSHOT = "partner-news.json"
+LINK_RESULTS = "link-check.json"  # written by `reunify links check`
 MAX_BODY = 100_000  # characters of a story's text: some 15,000 words
 
 # The lists in resources.yaml, in the order editors meet them, and the model of each item.
@@ -76,6 +77,8 @@ class Content:
     campaign_of: dict[tuple[str, str], int] = field(default_factory=dict)
     # the partner-news snapshot written by `reunify feeds refresh`; None when there is none
     news: dict | None = None
+    # what `reunify links check` last found, by address ({} when it has not been run)
+    links: dict[str, dict] = field(default_factory=dict)
     # terms (topics, story themes) in other languages: {"es": {"visits": "visitas"}}
     terms: dict[str, dict[str, str]] = field(default_factory=dict)
     # the toolkit's words in each language (site_src/toolkit.yaml: `toolkit_text.load`)
@@ -312,6 +315,52 @@ def load_news(file: Path, content: Content, problems: Problems) -> None:
     content.news = data
 
 
+def load_link_results(file: Path, content: Content, problems: Problems) -> None:
+    text = read_text(file, problems)
+    if text is None:
+        return
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problems.add(file, exc.lineno, exc.colno, f"the link check's results are damaged "
+                     f"({exc.msg})", hint="run `reunify links check` to write them again, or "
+                     "restore the file with git")
+        return
+    if not isinstance(data, dict) or not isinstance(data.get("links"), dict):
+        problems.add(file, 1, 1, "expected the results written by `reunify links check`",
+                     hint="run `reunify links check` to write them again")
+        return
+    kept = {}
+    for url, entry in data["links"].items():
+        wrong = _link_result_problem(entry)
+        if wrong:
+            problems.add(file, None, None, f"the result for {url} is damaged: {wrong}",
+                         hint="run `reunify links check` to write it again")
+        else:
+            kept[url] = entry
+    content.links = kept
+
+
+LINK_OUTCOMES = ("ok", "moved", "broken", "blocked", "unreachable", "busy")
+
+
+def _link_result_problem(entry) -> str | None:
+    from datetime import datetime
+
+    if not isinstance(entry, dict):
+        return f"expected the fields a check writes, found {explain.found(entry)}"
+    if entry.get("outcome") not in LINK_OUTCOMES:
+        return f"expected an outcome ({', '.join(LINK_OUTCOMES)}), found {entry.get('outcome')!r}"
+    for name in ("checked", "last_worked", "failing_since"):
+        value = entry.get(name)
+        if name == "checked" or value is not None:
+            try:
+                datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+            except ValueError:
+                return f"expected {name} to be a date and time, found {value!r}"
+    return None
+
+
 def load_records(root: Path, problems: Problems, *,
                  resources: str = "resources.yaml") -> Content:
     """resources.yaml, the archived years and the news snapshot: everything but the stories."""
@@ -326,12 +375,15 @@ def load_records(root: Path, problems: Problems, *,
         load_resources(file, content, problems, archive=True)
     if (root / NEWS_SNAPSHOT).exists():
         load_news(root / NEWS_SNAPSHOT, content, problems)
+    if (root / LINK_RESULTS).exists():
+        load_link_results(root / LINK_RESULTS, content, problems)
     return content
 
 
 def record_files(root: Path, resources: str = "resources.yaml") -> list[Path]:
     """The files `load_records` reads, to tell whether it must read them again."""
-    return [root / resources, *sorted((root / ARCHIVE_DIR).glob("*.yaml")), root / NEWS_SNAPSHOT]
+    return [root / resources, *sorted((root / ARCHIVE_DIR).glob("*.yaml")), root / NEWS_SNAPSHOT,
+            root / LINK_RESULTS]
 
 
 def load_stories(root: Path, content: Content, problems: Problems, *,

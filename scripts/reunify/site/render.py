@@ -11,13 +11,14 @@ import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from urllib.parse import urljoin
 
 from babel import Locale
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from reunify.content import geography
+from reunify.content import geography, links
 from reunify.content.editions import DEFAULT
 from reunify.site import graphics
 from reunify.site.index import Facet, Site, event_end, event_start, slugify
@@ -125,7 +126,7 @@ class Renderer:
             english_filter=self.english_filter,
             platforms=lambda form: ", ".join(posts.PLATFORMS[form]),
             illustration=graphics.illustration, story_picture=self.story_picture,
-            report_link=self.report_link,
+            report_link=self.report_link, link_checked=self.link_checked,
             language_names=lambda codes: json.dumps(
                 {code: self.language_name(code, False) for code in codes}, ensure_ascii=False),
         )
@@ -177,6 +178,18 @@ class Renderer:
 
     def permalink(self, url: str) -> str:
         return urljoin(self.site_url, url) if url.startswith("../") else self.site_url + url
+
+    def link_checked(self, url: str) -> tuple[date | None, date | None]:
+        """(the day `reunify links check` last found the link working, the day it found it
+        broken for readers), either None."""
+        entry = self.site.content.links.get(url)
+        if not entry:
+            return None, None
+        worked = entry.get("last_worked")
+        today = self.site.today
+        broken = links.broken_since(entry, datetime(today.year, today.month, today.day, 23, 59,
+                                                    tzinfo=timezone.utc))
+        return (date.fromisoformat(worked[:10]) if worked and not broken else None), broken
 
     def filesize(self, size: int) -> str:
         if size >= 1024 * 1024:
