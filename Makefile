@@ -11,7 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site test serve serve-es check clean chromium pango audit bench bench-quick screenshots
+.PHONY: site test serve serve-es check links clean chromium pango audit bench bench-quick screenshots
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ serve-es: $(STAMP) pango
 
 check: $(STAMP)
 	$(BIN)/reunify check
+
+# ask every outbound link whether it still works (needs the internet; minutes for a big hub)
+links: $(STAMP)
+	$(BIN)/reunify links check
 
 audit: site $(NODE_STAMP) chromium
 	$(BIN)/python tools/audit.py

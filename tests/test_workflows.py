@@ -13,7 +13,7 @@ WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 
 
 def test_there_are_workflows_for_publishing_and_feeds():
-    assert {w.name for w in WORKFLOWS} >= {"publish.yml", "feeds.yml"}
+    assert {w.name for w in WORKFLOWS} >= {"publish.yml", "feeds.yml", "links.yml"}
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
@@ -55,3 +55,15 @@ def test_the_schedules_follow_the_campaign():
     assert [s["cron"] for s in publish[True]["schedule"]] == ["17 5 * * *"]  # nightly
     crons = [s["cron"] for s in feeds[True]["schedule"]]
     assert crons == ["41 4 * 6 *", "41 4 * 1-5,7-12 1"]  # daily in June, weekly otherwise
+    checks = yaml.safe_load((REPO / ".github/workflows/links.yml").read_text())
+    assert [s["cron"] for s in checks[True]["schedule"]] == ["23 1 * * 1"]  # weekly
+
+
+@pytest.mark.parametrize("name", ["feeds.yml", "links.yml"])
+def test_what_a_workflow_commits_is_published(name):
+    """A push made by a workflow starts no other workflow: each one that commits content asks
+    for the site to be published, with the permission that needs."""
+    workflow = yaml.safe_load((REPO / ".github/workflows" / name).read_text())
+    assert workflow["permissions"]["actions"] == "write"
+    assert any("gh workflow run publish.yml" in run for run in _runs(REPO / ".github/workflows" /
+                                                                      name))
