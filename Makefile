@@ -11,7 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site test serve serve-es check links clean chromium pango audit bench bench-quick screenshots
+.PHONY: site test serve serve-es check links clean chromium pango servers audit bench bench-quick screenshots
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,14 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 	  chromium fonts-dejavu-core >/dev/null; }
 
-test: $(STAMP) $(NODE_STAMP) chromium pango
+# Debian's nginx and Apache, which the tests start on 127.0.0.1 to serve the built site with the
+# configuration it writes for them (installing starts no service)
+servers:
+	@{ test -x /usr/sbin/nginx && test -x /usr/sbin/apache2; } || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	  nginx apache2 >/dev/null; }
+
+test: $(STAMP) $(NODE_STAMP) chromium pango servers
 	$(BIN)/python -m pytest
 
 serve: $(STAMP) pango

@@ -50,6 +50,11 @@ IMMUTABLE = ("/assets/javascripts/bundle.*", "/assets/javascripts/workers/*",
              "/assets/stylesheets/*", "/pagefind/fragment/*", "/pagefind/index/*",
              "/pagefind/filter/*")
 LONG_CACHE = "public, max-age=31536000, immutable"
+# The same files as one regular expression over the address, for Apache and nginx (whose
+# patterns are not globs). No braces: nginx would need the pattern quoted.
+FINGERPRINTED = (r"^/assets/(javascripts/bundle|javascripts/workers/search|"
+                 r"stylesheets/(main|palette))\.[0-9a-f]+\.min\.(js|css)(\.map)?$|"
+                 r"^/pagefind/(fragment|index|filter)/[^/]+$")
 
 
 def inline_hashes(html: str) -> set[str]:
@@ -114,8 +119,8 @@ def htaccess(hashes: set[str], moves: list[tuple[str, str]], prefixes: list[str]
              f'  Header always set Content-Security-Policy "{policy(hashes)}"',
              '  Header always set X-Frame-Options "DENY"']
     lines += [f'  Header always set {k} "{v}"' for k, v in HEADERS.items()]
-    lines += ['  <FilesMatch "^(bundle|main|palette)\\..*\\.min\\.(js|css)$|\\.pf_(fragment|index|filter)$">',
-              f'    Header set Cache-Control "{LONG_CACHE}"', "  </FilesMatch>", "</IfModule>",
+    lines += [f'  <If "%{{REQUEST_URI}} =~ m#{FINGERPRINTED}#">',
+              f'    Header set Cache-Control "{LONG_CACHE}"', "  </If>", "</IfModule>",
               "ErrorDocument 404 /404.html"]
     for prefix in prefixes:
         if prefix:
@@ -126,14 +131,16 @@ def htaccess(hashes: set[str], moves: list[tuple[str, str]], prefixes: list[str]
 
 
 def nginx(hashes: set[str], moves: list[tuple[str, str]], prefixes: list[str]) -> str:
-    """A snippet for an nginx `server { … }` block serving the site's folder."""
+    """A snippet for an nginx `server { … }` block serving the site's folder. A location that
+    adds a header inherits none of the server's (nginx's rule), so the fingerprinted files'
+    location repeats them all."""
+    headers = [f"add_header Content-Security-Policy \"{policy(hashes)}\" always;",
+               'add_header X-Frame-Options "DENY" always;']
+    headers += [f'add_header {k} "{v}" always;' for k, v in HEADERS.items()]
     lines = ["# Made by `reunify build`: include this inside the server { } block for the site",
-             f"add_header Content-Security-Policy \"{policy(hashes)}\" always;",
-             'add_header X-Frame-Options "DENY" always;']
-    lines += [f'add_header {k} "{v}" always;' for k, v in HEADERS.items()]
-    lines += ["location ~* \\.(pf_fragment|pf_index|pf_filter)$|/assets/(javascripts|stylesheets)/ {",
-              f'  add_header Cache-Control "{LONG_CACHE}";', "}",
-              "error_page 404 /404.html;"]
+             *headers, f"location ~ {FINGERPRINTED} {{",
+             *[f"  {line}" for line in headers], f'  add_header Cache-Control "{LONG_CACHE}";',
+             "}", "error_page 404 /404.html;"]
     for prefix in prefixes:
         if prefix:
             lines += [f"location /{prefix} {{ error_page 404 /{prefix}404.html; }}"]
