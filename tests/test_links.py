@@ -100,13 +100,14 @@ def test_each_kind_of_answer_gets_its_outcome(server):
     assert asked.count(("HEAD", "/loop-a")) == 1  # the loop is seen, not followed for ever
 
 
-def test_retry_after_is_waited_for_then_the_link_is_asked_again(local):
+@pytest.mark.parametrize("status", [429, 503])
+def test_retry_after_is_waited_for_then_the_link_is_asked_again(local, status):
     asked = []
 
     def busy(request):
         asked.append(time.monotonic())
         if len(asked) == 1:
-            return Response("", status=429, headers={"Retry-After": "1"})
+            return Response("", status=status, headers={"Retry-After": "1"})
         return Response("now")
     local.expect_request("/busy").respond_with_handler(busy)
     result = _check([local.url_for("/busy")])[local.url_for("/busy")]
