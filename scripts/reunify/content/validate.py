@@ -73,7 +73,7 @@ def _check_events(content: Content, problems: Problems) -> None:
 # Addresses the generator uses for its own index pages; a record with such an id would hide one.
 RESERVED_IDS = {"stories": {"themes", "years", "page"},
                 "resources": {"audiences", "topics", "formats", "page", "filter"},
-                "organizations": {"states"}, "drives": {"active", "past", "page"},
+                "organizations": {"states", "nationwide"}, "drives": {"active", "past", "page"},
                 "events": {"upcoming", "past", "page"}}
 
 

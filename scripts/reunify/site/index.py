@@ -10,6 +10,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from anyascii import anyascii
 from slugify import slugify as _slugify
 
 from reunify.content.geography import NATIONAL
@@ -212,6 +213,23 @@ def _states(organizations, drives, events, stories, resources, org_by_id) -> dic
     return dict(found)
 
 
+_SIGNS = "".join(chr(c) for c in range(128) if not chr(c).isalnum())
+
+
+def sort_key(text) -> str:
+    """How A to Z lists order names and titles: accents and other scripts folded (Á with A,
+    not after Z), case ignored, a leading sign ("¿", a quote) skipped."""
+    folded = anyascii(str(text)).casefold()
+    return folded.lstrip(_SIGNS)
+
+
+def first_letter(text) -> str:
+    """The letter an A to Z list files a name under (its `sort_key`'s first), "#" for a digit
+    or a name with no letter."""
+    key = sort_key(text)
+    return key[0].upper() if key[:1].isalpha() else "#"
+
+
 def event_start(event: Event) -> datetime:
     return event.starts.replace(tzinfo=ZoneInfo(event.timezone))
 
@@ -227,7 +245,7 @@ def build(content: Content, today: date) -> Site:
         (withheld.append((story, reason)) if reason else published.append(story))
     published.sort(key=lambda s: (s.meta.date, s.id), reverse=True)
 
-    resources = sorted(content.resources, key=lambda r: (r.title.lower(), r.id))
+    resources = sorted(content.resources, key=lambda r: (sort_key(r.title), r.id))
     topic_index: dict[str, list[Resource]] = defaultdict(list)
     for resource in resources:
         for topic in resource.topics:
@@ -242,7 +260,7 @@ def build(content: Content, today: date) -> Site:
                 seen.setdefault(resource.id, resource)
         related[story.id] = list(seen.values())
 
-    organizations = sorted(content.organizations, key=lambda o: o.name.lower())
+    organizations = sorted(content.organizations, key=lambda o: (sort_key(o.name), o.id))
     by_state = _facets([o for o in organizations if NATIONAL not in o.states],
                        lambda o: o.states)
     for facet in by_state:

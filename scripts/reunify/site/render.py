@@ -21,7 +21,7 @@ from markupsafe import Markup
 from reunify.content import geography, links
 from reunify.content.editions import DEFAULT
 from reunify.site import graphics
-from reunify.site.index import Facet, Site, event_end, event_start, slugify
+from reunify.site.index import Facet, Site, event_end, event_start, first_letter, slugify
 from reunify.site.localize import UNTRANSLATED_CLASS, InEnglish, Terms, Untranslated, untranslated_block
 from reunify.engine.output import Asset, Output, Page
 from reunify.content.sanitize import markdown_to_html
@@ -41,6 +41,11 @@ ORGANIZATIONS_PER_PAGE = 40
 RECORDS_PER_PAGE = 24  # drives and events
 PREVIEW = 12  # records shown on a summary page before "see all"
 STATE_PREVIEW = 6  # cards of each kind on a state's page; the rest as links
+NATIONAL_PREVIEW = 12  # nationwide partners on the partners' page; all of them on their own
+PAGER_REACH = 2  # page numbers shown either side of the current one
+# the order of the drives' and events' lists (pager.order_* in the locales), as index.py sorts
+LIST_ORDERS = {("drives", "active"): "ending", ("drives", "past"): "ended",
+               ("events", "upcoming"): "soonest", ("events", "past"): "latest"}
 
 
 def _compact(data) -> bytes:
@@ -221,12 +226,35 @@ class Renderer:
             url = base_url if number == 1 else f"{base_url}page/{number}/"
             yield url, number, count, items[(number - 1) * per_page: number * per_page]
 
-    def pager(self, base_url: str, number: int, count: int) -> dict:
+    def pager(self, base_url: str, number: int, count: int, order: str = "newest",
+              letters: list[tuple[str, str]] | None = None) -> dict:
+        """What a page of a long list says of the rest: the order it is in, where this page
+        is, the pages around it, the first and the last (with "…" between), and, for an A to Z
+        list, the page each letter starts on."""
         def at(n):
             return base_url if n == 1 else f"{base_url}page/{n}/"
-        return {"number": number, "count": count,
+        near = sorted({1, count, *range(max(1, number - PAGER_REACH),
+                                        min(count, number + PAGER_REACH) + 1)})
+        pages, before = [], 0
+        for n in near:
+            if n - before > 1:
+                pages.append((None, None))
+            pages.append((n, at(n)))
+            before = n
+        return {"number": number, "count": count, "order": self.t(f"pager.order_{order}"),
                 "previous": at(number - 1) if number > 1 else None,
-                "next": at(number + 1) if number < count else None}
+                "next": at(number + 1) if number < count else None,
+                "pages": pages, "letters": letters or []}
+
+    @staticmethod
+    def letters(items: list, per_page: int, base_url: str, name) -> list[tuple[str, str]]:
+        """For a list in A to Z order: each first letter (accents folded; "#" for digits and
+        signs) and the page it starts on."""
+        starts: dict[str, int] = {}
+        for i, item in enumerate(items):
+            starts.setdefault(first_letter(name(item)), i // per_page + 1)
+        return [(letter, base_url if n == 1 else f"{base_url}page/{n}/")
+                for letter, n in starts.items()]
 
     # -- the pages --------------------------------------------------------------------------
 
@@ -311,15 +339,18 @@ class Renderer:
         return page
 
     def paged(self, template: str, base_url: str, title: str, items: list, per_page: int,
-              description: str = "", **data) -> list[Page]:
+              description: str = "", *, order: str, name=None, **data) -> list[Page]:
         """A long list split over pages base_url, base_url/page/2/…; each page's size is
-        bounded whatever the number of records."""
+        bounded whatever the number of records. `order` names the list's order (pager.order_*
+        in the locales); `name(item)`, for an A to Z list, what it is sorted by."""
         pages = []
+        letters = self.letters(items, per_page, base_url, name) \
+            if name is not None and len(items) > per_page else None
         for url, number, count, chunk in self.paginated(items, per_page, base_url):
             heading = title if number == 1 else self.t("pager.title", title=title, number=number)
             page = self.page(template, url, heading, description, items=chunk,
-                             pager=self.pager(base_url, number, count), total=len(items),
-                             first=number == 1, **data)
+                             pager=self.pager(base_url, number, count, order, letters),
+                             total=len(items), first=number == 1, **data)
             page.searchable = False
             if number > 1:
                 page.share, page.card = None, base_url + "card.png"
@@ -328,7 +359,7 @@ class Renderer:
 
     def story_list(self, base_url: str, title: str, stories: list, intro: str = "") -> list[Page]:
         return self.paged("story_list.html", base_url, title, stories, STORIES_PER_PAGE, intro,
-                          intro=intro)
+                          order="newest", intro=intro)
 
     def stories(self, out: Output, only: set[str] | None = None) -> list[Page]:
         site = self.site
@@ -583,7 +614,7 @@ class Renderer:
         facets = self.resource_facets()
         pages += self.paged("resource_list.html", "resources/", self.t("resources.title"),
                             site.resources, RESOURCES_PER_PAGE, self.t("resources.intro"),
-                            facets=facets, page_size=RESOURCES_PER_PAGE,
+                            order="title", name=lambda r: r.title, facets=facets, page_size=RESOURCES_PER_PAGE,
                             cards_per_file=FILTER_CARDS_PER_FILE,
                             languages=sorted({code for r in site.resources
                                               for code in r.languages}),
@@ -594,7 +625,7 @@ class Renderer:
                 label = self.facet_label(kind, facet)
                 pages += self.paged("resource_facet.html", f"resources/{kind}/{facet.slug}/",
                                     self.t(heading + "_title", value=label), facet.items,
-                                    RESOURCES_PER_PAGE)
+                                    RESOURCES_PER_PAGE, order="title", name=lambda r: r.title)
         for resource in site.resources:
             page = self.page("resource.html", f"resources/{resource.id}/", resource.title,
                              resource.description, resource=resource)
@@ -768,13 +799,20 @@ class Renderer:
         pages = [self.page("organization_list.html", "organizations/",
                            self.t("organizations.title"), self.t("organizations.intro"),
                            state_map=self.state_map("organizations/"),
-                           state_codes=self.state_codes())]
+                           state_codes=self.state_codes(),
+                           national=site.national_organizations[:NATIONAL_PREVIEW])]
+        # all the nationwide partners, A to Z, a page at a time: the front page shows a few
+        if len(site.national_organizations) > NATIONAL_PREVIEW:
+            pages += self.paged("organization_national.html", "organizations/nationwide/",
+                                self.t("organizations.national"), site.national_organizations,
+                                ORGANIZATIONS_PER_PAGE, order="name", name=lambda o: o.name)
         for code in self.state_codes():
             name = self.state_name(code)
             records = site.states[code]
             pages += self.paged("organization_state.html", f"organizations/states/{code.lower()}/",
                                 self.t("organizations.state_title", state=name),
-                                records.partners, ORGANIZATIONS_PER_PAGE, state=name,
+                                records.partners, ORGANIZATIONS_PER_PAGE, order="name",
+                                name=lambda o: o.name, state=name,
                                 records=records, code=code, preview=STATE_PREVIEW,
                                 state_map=self.state_map(f"organizations/states/{code.lower()}/",
                                                          current=code))
@@ -821,7 +859,7 @@ class Renderer:
             if len(records) > shown:
                 pages += self.paged("record_list.html", f"{kind}/{name}/",
                                     self.t(f"{kind}.{name}"), records, RECORDS_PER_PAGE,
-                                    record_kind=kind[:-1])
+                                    order=LIST_ORDERS[kind, name], record_kind=kind[:-1])
         return pages
 
     def drives(self) -> list[Page]:
