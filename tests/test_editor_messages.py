@@ -31,9 +31,12 @@ def test_errors_come_first_and_untranslated_text_is_one_line(project, capsys):
     assert code == 1
     assert lines[0].startswith("stories/broken.md:6:8: record broken, field state:")
     assert "warning: record helpers, field website: expected a secure address" in lines[1]
-    assert lines[2].endswith("not fully translated yet (shown in English, marked as such); "
-                             "`reunify check --translations` lists them")
-    assert lines[3] == "1 error(s), 5 warning(s): the check failed; fix the errors above"
+    # what is not yet translated, counted by kind in one line, however many there are
+    assert lines[2] == ("4 text(s) not yet translated, shown in English and marked as such (1 "
+                        "campaign text, 1 partner, 1 story, 1 list of topics and themes not yet "
+                        "in Spanish); `reunify check --translations` lists them")
+    assert lines[3] == ("1 error(s), 1 warning(s), 4 not yet translated: the check failed; fix "
+                        "the errors above")
     _, listed = _check(project, capsys, "--translations")
     assert any("no Spanish translation of this story" in line for line in listed)
 

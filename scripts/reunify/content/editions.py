@@ -10,6 +10,7 @@ in `stories/<id>.<language>.md`. Nothing here knows about MkDocs.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 DEFAULT = "en"
@@ -39,3 +40,15 @@ def home_intro(root: Path, language: str) -> Path:
 def prefix(language: str) -> str:
     """Where an edition sits below the site root: '' for English, 'es/' for Spanish."""
     return "" if language == DEFAULT else f"{language}/"
+
+
+@lru_cache(maxsize=None)
+def language_name(code: str) -> str:
+    """A language's name in English ("Spanish" for es), for editors' messages; the code
+    itself when Babel does not know it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code).get_display_name("en")
+    except (ValueError, UnknownLocaleError):
+        return code

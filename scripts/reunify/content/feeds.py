@@ -24,7 +24,8 @@ import feedparser
 import nh3
 import requests
 
-from reunify.content.net import AddressRefused, any_address, guarded_session, public_address
+from reunify.content.net import AddressRefused, guarded_session, public_address
+from reunify.content.net import any_address  # noqa: F401 (callers pass feeds.any_address)
 from reunify.content.sanitize import clean_html
 
 CONNECT_TIMEOUT = 5.0

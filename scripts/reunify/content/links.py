@@ -32,10 +32,12 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3
 
-from reunify.content.load import LINK_RESULTS as RESULTS, Content
+from reunify.content.load import LINK_RESULTS, Content
 from reunify.content.net import AddressRefused, guarded_session, public_address
 from reunify.content.problems import ERROR, WARNING, Problems
 
+
+RESULTS = LINK_RESULTS  # link-check.json, beside resources.yaml
 
 # The fields that hold a link a reader follows, by kind of record. Partner feeds are left to
 # `reunify feeds refresh`, which reports a failing feed itself.

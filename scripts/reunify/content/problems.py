@@ -28,6 +28,8 @@ class Problem:
     # "translation": text not yet translated. Reported, never fatal, not even with --strict:
     # an edition shows the English text, marked, until a translator catches up.
     category: str | None = None
+    # what a summary counts it under: ("es", "resources") for a resource not yet in Spanish
+    group: tuple[str, str] | None = None
 
     def format(self) -> str:
         where = self.file
@@ -74,9 +76,9 @@ class Problems:
         return str(file)
 
     def add(self, file, line=None, column=None, message="", *, record=None, field=None,
-            hint=None, severity=ERROR, category=None) -> None:
+            hint=None, severity=ERROR, category=None, group=None) -> None:
         self.items.append(Problem(self._name(file), line, column, message, record, field,
-                                  hint, severity, category))
+                                  hint, severity, category, group))
 
     def warn(self, file, line=None, column=None, message="", **kw) -> None:
         self.add(file, line, column, message, severity=WARNING, **kw)
@@ -92,11 +94,30 @@ class Problems:
     def to_show(self) -> tuple[list[Problem], str | None]:
         """The warnings a build prints one by one, and one line for the missing translations
         (the full list is `reunify check`'s)."""
-        untranslated = sum(p.category == "translation" for p in self.warnings)
-        note = (f"{untranslated} record(s) and page(s) are not fully translated and show "
-                "English text, marked as such; `reunify check` lists them") if untranslated \
-            else None
+        untranslated = [p for p in self.warnings if p.category == "translation"]
+        note = (self.untranslated_summary(untranslated) + "; `reunify check --translations` "
+                "lists them") if untranslated else None
         return [p for p in self.warnings if p.category != "translation"], note
+
+    @staticmethod
+    def untranslated_summary(untranslated: list[Problem]) -> str:
+        """One sentence for any number of texts not yet translated, counted by language and
+        kind: "10,000 resources, 2,000 partners… are not yet in Spanish"."""
+        from reunify.content.editions import language_name
+
+        counts: dict[str, dict[str, int]] = {}
+        for problem in untranslated:
+            language, kind = problem.group or ("", "other")
+            by_kind = counts.setdefault(language, {})
+            by_kind[kind] = by_kind.get(kind, 0) + 1
+        parts = []
+        for language, by_kind in counts.items():
+            listed = ", ".join(_counted(n, kind) for kind, n in
+                               sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0])))
+            parts.append(f"{listed} not yet in {language_name(language)}" if language
+                         else listed)
+        return (f"{len(untranslated):,} text(s) not yet translated, shown in English and "
+                f"marked as such ({'; '.join(parts)})")
 
     def failed(self, strict: bool) -> bool:
         """Whether the content cannot be published: errors, or with --strict also warnings
@@ -119,10 +140,11 @@ class Problems:
         if translations:
             lines += [p.format() for p in untranslated]
         elif untranslated:
-            lines.append(f"{len(untranslated)} record(s) and page(s) are not fully translated "
-                         "yet (shown in English, marked as such); `reunify check "
-                         "--translations` lists them")
-        summary = f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)"
+            lines.append(self.untranslated_summary(untranslated) +
+                         "; `reunify check --translations` lists them")
+        summary = f"{len(errors):,} error(s), {len(warnings):,} warning(s)"
+        if untranslated:
+            summary += f", {len(untranslated):,} not yet translated"
         if errors:
             summary += ": the check failed; fix the errors above"
         elif strict and strict_warnings:
@@ -131,6 +153,19 @@ class Problems:
                         "translations and the example site address never do)")
         lines.append(summary)
         return "\n".join(lines)
+
+
+_KINDS = {"organizations": ("partner", "partners"), "resources": ("resource", "resources"),
+          "drives": ("drive", "drives"), "events": ("event", "events"),
+          "stories": ("story", "stories"), "campaign": ("campaign text", "campaign texts"),
+          "terms": ("list of topics and themes", "lists of topics and themes"),
+          "pages": ("page", "pages"), "fields": ("list of data fields", "lists of data fields"),
+          "other": ("other text", "other texts")}
+
+
+def _counted(count: int, kind: str) -> str:
+    one, many = _KINDS.get(kind, (kind, kind))
+    return f"{count:,} {one if count == 1 else many}"
 
 
 class ContentError(Exception):

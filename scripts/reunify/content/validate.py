@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from functools import lru_cache
 
-from babel import Locale, UnknownLocaleError
 
 from reunify.content import editions, geography, privacy
 
@@ -351,7 +350,7 @@ def check_pages(root: Path, problems: Problems) -> None:
         for page in files:
             top = _page_address(page, folder)
             if top in languages or top in GENERATED_SECTIONS or re.fullmatch(r"\d{4}", top):
-                what = f"the {_language_name(top)} edition" if top in languages else \
+                what = f"the {editions.language_name(top)} edition" if top in languages else \
                     "the site's own pages"
                 problems.add(page, None, None, f"this page would be published at /{top}/, "
                              f"which is where {what} is", hint="rename the file")
@@ -461,13 +460,6 @@ def report_stale(content: Content, today: date, problems: Problems) -> None:
                               hint="check the details and link, then set today's date")
 
 
-def _language_name(code: str) -> str:
-    try:
-        return Locale.parse(code).get_display_name("en")
-    except (ValueError, UnknownLocaleError):
-        return code
-
-
 # (field of `translations`, the English list it follows) for records with translated lists
 _LISTS = {"campaign": (("figures", lambda c: c.figures),),
           "organizations": (("services", lambda r: r.services),),
@@ -484,7 +476,7 @@ def _check_translations(content: Content, problems: Problems) -> None:
         for language, text in record.translations.items():
             if language not in languages:
                 file, line, column = content.where(kind, record_id, "translations", language)
-                problems.warn(file, line, column, f"there is no {_language_name(language)} "
+                problems.warn(file, line, column, f"there is no {editions.language_name(language)} "
                               f"edition of the site, so this translation is not shown",
                               record=record_id, field=f"translations.{language}",
                               hint=f"add mkdocs.{language}.yml (see README, 'Adding a "
@@ -503,7 +495,7 @@ def _check_translations(content: Content, problems: Problems) -> None:
         for language, own in story.translations.items():
             where = f"stories.{language}"
             if language not in languages:
-                problems.warn(own.file, 1, None, f"there is no {_language_name(language)} "
+                problems.warn(own.file, 1, None, f"there is no {editions.language_name(language)} "
                               "edition of the site, so this translation is not shown",
                               record=story.id, hint="check the language code in the file name")
             if len(own.meta.quotes) > len(story.meta.quotes):
@@ -531,7 +523,7 @@ def _report_field_descriptions(language: str, name: str, problems: Problems) -> 
     if missing:
         problems.warn(LOCALES / f"fields.{language}.yaml", None, None,
                       f"data fields not yet described in {name}: " + ", ".join(missing),
-                      category="translation",
+                      category="translation", group=(language, "fields"),
                       hint="add `<file>.<field>: text` lines; until then the Data page shows "
                            "the English meaning, marked as English")
 
@@ -544,7 +536,7 @@ def report_untranslated(content: Content, problems: Problems) -> None:
         return  # every record would count as untranslated
     root = content.root
     for language in editions.languages(root)[1:]:
-        name = _language_name(language)
+        name = editions.language_name(language)
         hint = (f"until then the English text is shown on /{language}/, marked as English")
         for item in missing(content, language):
             if item.kind == "stories" and (f"stories.{language}", item.record_id) in \
@@ -554,19 +546,21 @@ def report_untranslated(content: Content, problems: Problems) -> None:
                 story = next(s for s in content.stories if s.id == item.record_id)
                 problems.warn(story.file, None, None, f"no {name} translation of this story",
                               record=item.record_id, category="translation",
+                              group=(language, "stories"),
                               hint=f"write it in stories/{item.record_id}.{language}.md (see "
                                    f"README, 'The Spanish edition'); {hint}")
             elif item.kind == "terms":
                 problems.warn(root / "resources.yaml", None, None,
                               f"topics and themes not yet in {name}: " + ", ".join(item.fields),
                               record="terms", field=language, category="translation",
+                              group=(language, "terms"),
                               hint=f"add them under `terms: {language}:` as `english: "
                                    f"translation`; {hint}")
             else:
                 file, line, column = content.where(item.kind, item.record_id)
                 problems.warn(file, line, column, f"not yet translated into {name}: "
                               + ", ".join(item.fields), record=item.record_id,
-                              category="translation",
+                              category="translation", group=(language, item.kind),
                               hint=f"add them under `translations: {language}:`; {hint}")
         english_pages = editions.pages_dir(root, editions.DEFAULT)
         own_pages = editions.pages_dir(root, language)
@@ -577,7 +571,7 @@ def report_untranslated(content: Content, problems: Problems) -> None:
         for page, twin in pages:
             if page.exists() and not twin.exists():
                 problems.warn(page, None, None, f"no {name} version of this page",
-                              category="translation",
+                              category="translation", group=(language, "pages"),
                               hint=f"write it in {twin.relative_to(root).as_posix()}; {hint}")
         _report_field_descriptions(language, name, problems)
         for message in catalogue_problems(language):

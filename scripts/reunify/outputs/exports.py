@@ -11,9 +11,8 @@ import io
 import json
 import uuid
 from datetime import datetime, time, timezone
-from functools import lru_cache
 
-from reunify.content import geography
+from reunify.content import editions, geography
 from reunify.site.index import Site, event_end, event_start
 
 # A fixed namespace: HSDS ids depend only on our ids, not on where the site is hosted.
@@ -132,13 +131,6 @@ def _area(state: str) -> str:
     return "United States" if state == geography.NATIONAL else geography.STATES[state]
 
 
-@lru_cache(maxsize=None)
-def _language_name(code: str) -> str:
-    from babel import Locale
-
-    return Locale.parse(code).get_display_name("en")
-
-
 def hsds_services(site: Site, permalink) -> list[dict]:
     rows = []
     for resource in site.resources:
@@ -154,7 +146,7 @@ def hsds_services(site: Site, permalink) -> list[dict]:
             "last_modified": verified.isoformat().replace("+00:00", "Z"),
             "languages": [{"id": hsds_id("language", f"{resource.id}/{code}"),
                            "service_id": service_uuid, "code": code,
-                           "name": _language_name(code)}
+                           "name": editions.language_name(code)}
                           for code in resource.languages],
             "service_areas": [{"id": hsds_id("service_area", f"{resource.id}/{state}"),
                                "service_id": service_uuid, "name": _area(state),
