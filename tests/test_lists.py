@@ -157,3 +157,46 @@ def test_a_reserved_partner_id_is_refused(project):
     loaded = load(project.root, problems)
     check(loaded, TODAY, problems)
     assert any("the id 'nationwide' is reserved" in p.message for p in problems.errors)
+
+
+def test_a_big_hub_can_give_resources_and_partners_their_section_s_card(project, tmp_path):
+    """`record_cards` in mkdocs.yml: the kinds whose pages get a card of their own."""
+    from conftest import ORG
+
+    resources = "resources:\n" + "".join(f"""\
+  - id: guide-{i}
+    title: Guide {i}
+    url: https://example.org/guide/{i}
+    publisher: helpers
+    format: guide
+    audiences: [caregivers]
+    topics: [visits]
+    description: A guide.
+    last_verified: 2026-10-01
+""" for i in range(3))
+    drive = """drives:
+  - id: towels
+    title: Towels for families
+    organization: helpers
+    description: Towels.
+    starts: 2026-11-01
+    ends: 2026-12-31
+    give_url: https://example.org/give
+    states: [AL]
+"""
+    project.resources(organizations=ORG, extra=resources + drive)
+    config = scratch_config(project)
+    config.write_text(config.read_text().replace(
+        "  - reunify\n", "  - reunify:\n      record_cards: [stories, drives, events]\n"))
+    site = tmp_path / "out"
+    build_site(project.root, site, config, TODAY)
+
+    def image(url):  # (no site_url here: the address is relative to the page)
+        return _target(url + "/", page(site, url).find("meta", property="og:image")["content"])
+    assert image("resources/guide-1") == "resources/card.png"
+    assert image("organizations/helpers") == "organizations/card.png"
+    assert (site / "resources" / "card.png").is_file()
+    assert not list(site.glob("resources/guide-*/card.png"))
+    assert not (site / "organizations" / "helpers" / "card.png").exists()
+    assert image("drives/towels") == "drives/towels/card.png"
+    assert (site / "drives" / "towels" / "card.png").is_file()

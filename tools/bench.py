@@ -260,7 +260,13 @@ from reunify.commands.build import build_site
 root, site = Path(sys.argv[1]), Path(sys.argv[2])
 start = time.perf_counter()
 build_site(root, site, root / "mkdocs.yml", date(2026, 11, 22))
-print(json.dumps({"full build": time.perf_counter() - start}))
+returned = time.perf_counter() - start
+# the site it replaced is deleted by a detached process after the build returns: wait for it,
+# so that the figures say what it costs and the next measurement does not run beside it
+while any(site.parent.glob(".site-previous-*")):
+    time.sleep(0.05)
+print(json.dumps({"full build": returned,
+                  "old site deleted": time.perf_counter() - start - returned}))
 """
 
 BASELINE = r"""
@@ -441,6 +447,52 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
+# The published-size limits the hosts document (README, "Publishing: how big a site can be")
+GITHUB_PAGES_BYTES = 1024 ** 3  # a published site may be no larger than 1 GB
+NETLIFY_FILES_PER_FOLDER = 54_000
+CLOUDFLARE_FILES = {"Free": 20_000, "paid": 100_000}
+CLOUDFLARE_FILE_BYTES = 25 * 1024 ** 2
+
+
+def _record_card(relative: Path) -> bool:
+    """A resource's or partner's own share card ([es/]resources/<id>/card.png), the ones
+    `record_cards: [stories, drives, events]` leaves out."""
+    from reunify.content.validate import RESERVED_IDS
+
+    parts = relative.parts[1:] if relative.parts[0] == "es" else relative.parts
+    return (len(parts) == 3 and parts[2] == "card.png" and parts[0] in RESERVED_IDS and
+            parts[0] in ("resources", "organizations") and
+            parts[1] not in RESERVED_IDS[parts[0]] | {"page", "nationwide"})
+
+
+def hosting_rows(site: Path) -> list[tuple[str, str]]:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
+    cards = [p for p in files if _record_card(p.relative_to(site))]
+    card_bytes = sum(p.stat().st_size for p in cards)
+    folders = [site, *(p for p in site.rglob("*") if p.is_dir())]
+    widest = max(folders, key=lambda f: sum(1 for _ in f.iterdir()))
+    biggest = max(files, key=lambda p: p.stat().st_size)
+
+    def verdict(files_count: int, total: int) -> str:
+        cloudflare = [plan for plan, limit in CLOUDFLARE_FILES.items() if files_count <= limit]
+        return (f"GitHub Pages {'within' if total <= GITHUB_PAGES_BYTES else 'OVER'} 1 GB "
+                f"({total / GITHUB_PAGES_BYTES:.0%}); Cloudflare Pages "
+                f"{'within the ' + cloudflare[0] + ' plan' if cloudflare else 'OVER every plan'}"
+                f" ({files_count / CLOUDFLARE_FILES['paid']:.0%} of the paid plan's files)")
+    return [
+        ("files published", f"{len(files):,} ({verdict(len(files), size)})"),
+        ("most entries in one folder (Netlify allows 54,000)",
+         f"{sum(1 for _ in widest.iterdir()):,} in {widest.relative_to(site) or '.'}/"),
+        ("largest file (Cloudflare allows 25 MiB)",
+         f"{biggest.relative_to(site)}: {biggest.stat().st_size / 1024 ** 2:.1f} MB"),
+        ("with `record_cards: [stories, drives, events]` (resources' and partners' pages "
+         "share their section's card; their own cards are subtracted from the site above)",
+         f"{len(files) - len(cards):,} files, {(size - card_bytes) / 1024 ** 2:.0f} MB "
+         f"({verdict(len(files) - len(cards), size - card_bytes)})"),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("scale", choices=SCALES, nargs="?", default="national")
@@ -493,6 +545,9 @@ def main() -> int:
              f"{t['mkdocs']:.1f} s"),
             ("full build, `reunify build` (share cards and toolkit documents already in "
              "`.cache/cards/`, as on every build after the first)", f"{t['full build']:.1f} s"),
+            ("deleting the site it replaced (a detached process, after the build has "
+             "returned; waited for before anything else is measured)",
+             f"{t['old site deleted']:.1f} s more"),
             ("our own stages (the three above, summed over editions) as a share of the full "
              "build", f"{ours / t['full build']:.0%}"),
             ("live preview (`reunify serve`, English): start", f"{t['preview start']:.1f} s"),
@@ -501,6 +556,7 @@ def main() -> int:
              "on the RAM disk together; shared pages counted once)", f"{peak / 1024 ** 3:.2f} GB"),
             ("pages (HTML files)", f"{len(pages):,}"),
             ("size of site/", f"{folder_size(site) / 1024 ** 2:.0f} MB"),
+            *hosting_rows(site),
             ("largest page", f"{largest.relative_to(site)}: "
                              f"{largest.stat().st_size / 1024:.0f} KB"),
             ("first search downloads, estimated from file sizes (one index chunk)",

@@ -90,7 +90,8 @@ def _build_edition(checked, config_file: Path, language: str, out: Path, scratch
     config = load_config(str(edition_config(config_file, language)), site_dir=str(out),
                          strict=True)
     plugin = config.plugins["reunify"]
-    plugin.prepared = render_edition(checked, language, site_url=config.site_url or "")
+    plugin.prepared = render_edition(checked, language, site_url=config.site_url or "",
+                                     record_cards=plugin.config.record_cards)
     pending = []
     plugin.indexing, plugin.scratch = pending, scratch
     config.plugins.on_startup(command="build", dirty=False)

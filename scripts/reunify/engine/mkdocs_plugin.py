@@ -67,6 +67,12 @@ class ReunifyConfig(Config):
     """Folder holding resources.yaml and stories/, relative to mkdocs.yml."""
     today = c.Optional(c.Type(str))
     """Build as if on this date (YYYY-MM-DD); default: the real date or $REUNIFY_TODAY."""
+    record_cards = c.ListOfItems(
+        c.Choice(("stories", "resources", "organizations", "drives", "events")),
+        default=["stories", "resources", "organizations", "drives", "events"])
+    """The kinds of record whose pages get a share card of their own; the others' pages share
+    their section's card. A national hub leaves out resources and organizations: their 24,000
+    cards are half a gigabyte (README, "Publishing")."""
     page_shells = c.Type(bool, default=True)
     """Render pages that differ only in their own text through the theme once per group
     (`shells.py`); false renders every page through the theme (same output, slower)."""
@@ -260,6 +266,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         return found
 
     def on_env(self, env, *, config, files):
+        env.trim_blocks = env.lstrip_blocks = True
         env.globals["rf_alternates"] = self.alternates
         env.globals["rf_t"] = Strings(self.language)
         env.globals["rf_fill"] = self._fill
@@ -376,10 +383,11 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         try:
             if not self.serving:
                 prepared = prepare(self.root(config), today, site_url=config.site_url or "",
-                                   language=self.language)
+                                   language=self.language, record_cards=self.config.record_cards)
                 return prepared.output.pages, prepared.output.assets, None, prepared.problems
             if self.preview is None:
-                self.preview = Preview(self.root(config), self.language)
+                self.preview = Preview(self.root(config), self.language,
+                                       tuple(self.config.record_cards))
             update = self.preview.update(today, site_url=config.site_url or "")
         except ContentError as exc:
             if not self.serving or self.last_good is None:

@@ -145,7 +145,8 @@ def _home_intro(intros: dict[str, str], language: str) -> str:
 
 
 def render_edition(checked: Checked, language: str = editions.DEFAULT, *,
-                   site_url: str = "", subset=None, pictures: bool = True) -> Prepared:
+                   site_url: str = "", subset=None, pictures: bool = True,
+                   record_cards=None) -> Prepared:
     """Stages 3 and 4 for one edition (only the pages a `render.Subset` names, if given)."""
     strings = Strings(language)
     content = checked.content
@@ -155,13 +156,15 @@ def render_edition(checked: Checked, language: str = editions.DEFAULT, *,
     shared = "../" * editions.prefix(language).count("/")
     renderer = Renderer(site, strings, home_intro=_home_intro(checked.intros, language),
                         words=checked.content.toolkit, pictures=pictures,
-                        site_url=site_url, shared=shared)
+                        site_url=site_url, shared=shared,
+                        **({"record_cards": tuple(record_cards)} if record_cards is not None
+                           else {}))
     return Prepared(site=site, output=renderer.render(subset), problems=checked.problems,
                     language=language)
 
 
 def prepare(root: Path, today: date, *, strict: bool = False, site_url: str = "",
-            language: str = editions.DEFAULT) -> Prepared:
+            language: str = editions.DEFAULT, record_cards=None) -> Prepared:
     """Every stage for one edition; raise ContentError (with all problems) if anything is wrong."""
     return render_edition(load_checked(root, today, strict=strict), language,
-                          site_url=site_url)
+                          site_url=site_url, record_cards=record_cards)

@@ -49,6 +49,7 @@ class Update:
 class Preview:
     root: Path
     language: str = editions.DEFAULT
+    record_cards: tuple | None = None  # as `record_cards` in mkdocs.yml (None: every kind)
     _records_key: tuple | None = None
     _records: load.Content | None = None
     _record_problems: list = field(default_factory=list)
@@ -99,7 +100,7 @@ class Preview:
         self._stories = stories
         checked = Checked(self.root, today, content, problems, intros)
         prepared = render_edition(checked, self.language, site_url=site_url, subset=subset,
-                                  pictures=False)
+                                  pictures=False, record_cards=self.record_cards)
         return self._merge(prepared.output.pages, prepared.output.assets, subset, problems)
 
     def _merge(self, pages: list[Page], assets: list[Asset], subset: Subset | None,

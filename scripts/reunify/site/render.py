@@ -41,6 +41,7 @@ ORGANIZATIONS_PER_PAGE = 40
 RECORDS_PER_PAGE = 24  # drives and events
 PREVIEW = 12  # records shown on a summary page before "see all"
 STATE_PREVIEW = 6  # cards of each kind on a state's page; the rest as links
+RECORD_KINDS = ("stories", "resources", "organizations", "drives", "events")
 NATIONAL_PREVIEW = 12  # nationwide partners on the partners' page; all of them on their own
 PAGER_REACH = 2  # page numbers shown either side of the current one
 # the order of the drives' and events' lists (pager.order_* in the locales), as index.py sorts
@@ -94,7 +95,7 @@ def relative(from_url: str, to_url: str) -> str:
 class Renderer:
     def __init__(self, site: Site, strings: Strings, *, home_intro: str = "",
                  site_url: str = "", shared: str = "", words: dict | None = None,
-                 pictures: bool = True):
+                 pictures: bool = True, record_cards: tuple[str, ...] = RECORD_KINDS):
         """`shared`: the way from this edition's root to the files all editions share (the
         data exports), '' for the English edition at the site root, '../' for /es/."""
         self.site = site
@@ -108,6 +109,9 @@ class Renderer:
         # share and quote cards: drawn by builds; the preview leaves them out (a national hub's
         # first preview would otherwise draw 25,000 of them)
         self.pictures = pictures
+        # the kinds of record whose pages get a share card of their own (`record_cards` in
+        # mkdocs.yml); the others share their section's, which keeps a national hub's size
+        self.record_cards = set(record_cards)
         campaign = site.campaign
         self.brand = f"{campaign.name} {campaign.year}"
         # the hashtag and host, not the site's address: the preview's address differs, and
@@ -402,15 +406,23 @@ class Renderer:
             page.jsonld = structured.story(site, story, self.permalink, image)
             if toolkit.social(story):
                 org = site.org_by_id.get(story.meta.organization)
-                page.share = cards.Card(
+                self.record_card(page, "stories", cards.Card(
                     self.t("cards.story"), str(story.meta.title),
                     self.t("cards.story_detail", state=self.state_name(story.meta.state),
                            organization=str(org.name) if org else ""),
-                    brand=self.brand, footer=self.footer)
+                    brand=self.brand, footer=self.footer))
             else:  # no picture of a story its family did not agree to see on social media
                 page.share, page.card = None, "stories/card.png"
             pages.append(page)
         return pages
+
+    def record_card(self, page: Page, kind: str, card: cards.Card) -> None:
+        """A record's page gets its own card, or, if its kind is not in `record_cards`, its
+        section's (stories/card.png…)."""
+        if kind in self.record_cards:
+            page.share = card
+        else:
+            page.share, page.card = None, f"{kind}/card.png"
 
     def draw_cards(self, out: Output, pages: list[Page]) -> None:
         """Each page's share card, beside it as card.png (drawn once: `cards.Cache`)."""
@@ -631,10 +643,10 @@ class Renderer:
                              resource.description, resource=resource)
             page.jsonld = structured.resource(site, resource, self.permalink)
             publisher = site.org_by_id.get(resource.publisher)
-            page.share = cards.Card(
+            self.record_card(page, "resources", cards.Card(
                 self.t("cards.resource", format=self.t(f"formats.{resource.format}")),
                 str(resource.title), str(publisher.name) if publisher else "",
-                brand=self.brand, footer=self.footer)
+                brand=self.brand, footer=self.footer))
             pages.append(page)
         rows = self.resource_rows()
         out.add(Asset("resources/index.json", self.resource_index(rows)))
@@ -841,9 +853,10 @@ class Renderer:
                              stories=site.stories_by_org.get(org.id, []),
                              news=site.news_by_org.get(org.id, []))
             page.jsonld = structured.organization(org, self.permalink)
-            page.share = cards.Card(self.t("cards.organization"), str(org.name), ", ".join(
-                self.state_name(code) for code in org.states[:6]) + (
-                "…" if len(org.states) > 6 else ""), brand=self.brand, footer=self.footer)
+            self.record_card(page, "organizations", cards.Card(
+                self.t("cards.organization"), str(org.name), ", ".join(
+                    self.state_name(code) for code in org.states[:6]) + (
+                    "…" if len(org.states) > 6 else ""), brand=self.brand, footer=self.footer))
             pages.append(page)
         return pages
 
@@ -873,9 +886,10 @@ class Renderer:
             page = self.page("drive.html", f"drives/{drive.id}/", drive.title,
                              drive.description, drive=drive, past=past, share=samples,
                              quote_cards=[])
-            page.share = cards.Card(self.t("cards.drive"), str(drive.title),
-                                    self.t("cards.ended") if past else detail, progress=done,
-                                    brand=self.brand, footer=self.footer)
+            self.record_card(page, "drives", cards.Card(
+                self.t("cards.drive"), str(drive.title),
+                self.t("cards.ended") if past else detail, progress=done,
+                brand=self.brand, footer=self.footer))
             pages.append(page)
         return pages
 
@@ -905,7 +919,8 @@ class Renderer:
                              event.description, event=event, past=past, share=samples,
                              quote_cards=[])
             page.jsonld = structured.event(site, event, self.permalink)
-            page.share = cards.Card(self.t("cards.event"), str(event.title),
-                                    f"{when} · {where}", brand=self.brand, footer=self.footer)
+            self.record_card(page, "events", cards.Card(
+                self.t("cards.event"), str(event.title), f"{when} · {where}",
+                brand=self.brand, footer=self.footer))
             pages.append(page)
         return pages
