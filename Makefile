@@ -11,7 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site test serve serve-es check links clean chromium pango servers audit bench bench-quick screenshots
+.PHONY: site test serve serve-es check links clean chromium pango servers audit bench bench-quarter bench-quick screenshots
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,10 +68,18 @@ audit: site $(NODE_STAMP) chromium
 screenshots: site chromium
 	$(BIN)/python tools/screenshots.py
 
-bench: $(STAMP) pango
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: $(BENCH_STAMP) pango chromium
 	$(BIN)/python tools/bench.py national
 
-bench-quick: $(STAMP) pango
+bench-quarter: $(BENCH_STAMP) pango chromium
+	$(BIN)/python tools/bench.py quarter
+
+bench-quick: $(BENCH_STAMP) pango chromium
 	$(BIN)/python tools/bench.py quick
 
 clean:

@@ -231,10 +231,13 @@ def write_snapshot(path: Path, snapshot: dict) -> None:
     temporary.replace(path)
 
 
-def refresh(feeds: dict[str, str], path: Path, *, out=sys.stderr, now: datetime | None = None,
+def refresh(feeds: dict[str, str], path: Path, *, out=None, now: datetime | None = None,
             workers: int = WORKERS, allowed=public_address, verify: bool | str = True) -> dict:
     """Fetch every feed concurrently and update the snapshot at `path`. `allowed` decides
-    which IP addresses may be fetched (public ones; `any_address` for tests on this machine)."""
+    which IP addresses may be fetched (public ones; `any_address` for tests on this machine).
+    Progress goes to `out`, standard error by default (looked up when called, not when this
+    module was imported)."""
+    out = out if out is not None else sys.stderr
     now = now or utc_now()
     snapshot = read_snapshot(path)
     states = snapshot.get("feeds", {})

@@ -559,8 +559,10 @@ def set_verified(file: Path, records: set[tuple[str, str]], today: date,
     return changed
 
 
-def progress_printer(out=sys.stderr):
-    """A bar on a terminal (tqdm); on a log, a line every tenth of the way."""
+def progress_printer(out=None):
+    """A bar on a terminal (tqdm); on a log, a line every tenth of the way (on standard error,
+    unless `out` says otherwise)."""
+    out = out if out is not None else sys.stderr
     if out.isatty():
         from tqdm import tqdm
 

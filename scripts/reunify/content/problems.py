@@ -128,7 +128,7 @@ class Problems:
     def sorted(self) -> list[Problem]:
         return sorted(self.items, key=lambda p: (p.file, p.line or 0, p.column or 0))
 
-    def report(self, *, strict: bool = False, translations: bool = True) -> str:
+    def report(self, *, strict: bool = False, translations: bool = False) -> str:
         """Errors first, then warnings, then what is not yet translated (one line for it all
         unless `translations`), and a last line that says whether the check failed and why."""
         ordered = self.sorted()
