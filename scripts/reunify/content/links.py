@@ -313,18 +313,18 @@ def check_link(url: str, session: requests.Session, hosts: Hosts, policy: Policy
 
 def _judge(result, status: int, redirects) -> Result:
     if 200 <= status < 300:
-        moved = [target for code, target in redirects if code in PERMANENT]
-        if moved:
-            return result(MOVED, f"the link has moved for good (a {redirects[0][0]} redirect) "
+        permanent = [code for code, _ in redirects if code in PERMANENT]
+        if permanent:
+            return result(MOVED, f"the link has moved for good (a {permanent[0]} redirect) "
                           f"to {redirects[-1][1]}", status)
         return result(OK, "", status)
     if status in (401, 403, 999):
         return result(BLOCKED, f"the site turned the link checker away ({_phrase(status)})",
                       status)
-    if status in (429, 503):
+    if status == 429:
         return result(BUSY, f"the site kept asking the checker to slow down ({_phrase(status)})",
                       status)
-    if status >= 500:
+    if status >= 500:  # 503 included, once its retries are spent: the site may be down
         return result(UNREACHABLE, f"the site answered with an error ({_phrase(status)})",
                       status)
     return result(BROKEN, f"the link is broken: it answered {_phrase(status)}", status)
