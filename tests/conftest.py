@@ -67,6 +67,39 @@ They worked hard, and now they are home.
 """
 
 
+def guides(count: int, title=lambda i: f"Guide {i}") -> str:
+    """A `resources:` list of `count` guides by the partner `helpers` (ORG), titled `title(i)`."""
+    import json
+
+    return "resources:\n" + "".join(f"""\
+  - id: guide-{i}
+    title: {json.dumps(title(i))}
+    url: https://example.org/guide/{i}
+    publisher: helpers
+    format: guide
+    audiences: [caregivers]
+    topics: [visits]
+    description: A guide.
+    last_verified: 2026-10-01
+""" for i in range(count))
+
+
+def local_authority(folder: Path):
+    """A certificate authority of our own (trustme) and a certificate from it for 127.0.0.1:
+    (the server's SSL context, the authority's PEM file to trust it by). Nothing else trusts
+    it, as no browser would."""
+    import ssl
+
+    import trustme
+
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    bundle = folder / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    return context, bundle
+
+
 class Project:
     """A scratch project in a temporary folder, with helpers to write its content."""
 

@@ -15,7 +15,7 @@ from reunify.site.index import build
 from reunify.content.load import load
 from reunify.content.problems import Problems
 
-from conftest import SAMPLE, STORY, TODAY, content, page, parse, scratch_config
+from conftest import SAMPLE, STORY, TODAY, content, guides, page, parse, scratch_config
 
 
 @pytest.fixture(scope="module")
@@ -345,16 +345,7 @@ def test_long_lists_are_split_so_no_page_grows_with_the_records(project, tmp_pat
     organizer: helpers
     description: An event.
 """ for i in range(30))
-    resources = "resources:\n" + "".join(f"""  - id: guide-{i}
-    title: Guide {i:02d}
-    url: https://example.org/guide/{i}
-    publisher: helpers
-    format: guide
-    audiences: [caregivers]
-    topics: [visits]
-    description: A guide.
-    last_verified: 2026-10-01
-""" for i in range(45))
+    resources = guides(45, lambda i: f"Guide {i:02d}")
     project.resources(extra=resources + events)
     site = tmp_path / "out"
     build_site(project.root, site, scratch_config(project), TODAY)
@@ -366,9 +357,13 @@ def test_long_lists_are_split_so_no_page_grows_with_the_records(project, tmp_pat
     second = content(page(site, "events/past/page/2"))
     assert len(first.select(".rf-card--event")) == 24 and len(second.select(".rf-card--event")) == 6
     assert first.select_one(".rf-pager a[rel=next]")["href"] == "../../events/past/page/2/"
-    guides = [content(page(site, url)).select(".rf-card--resource")
+    # a date list says its order, and has no letters to jump to (tests/test_lists.py: A to Z)
+    assert first.select_one(".rf-pager__where").get_text(strip=True) == \
+        "Most recent first · Page 1 of 2"
+    assert first.select_one(".rf-pager__letters") is None
+    listed = [content(page(site, url)).select(".rf-card--resource")
               for url in ("resources/formats/guide", "resources/formats/guide/page/2")]
-    assert [len(g) for g in guides] == [40, 5]
+    assert [len(g) for g in listed] == [40, 5]
 
 
 PAST_AND_CURRENT = """\

@@ -312,16 +312,11 @@ def test_a_redirect_to_a_private_address_is_refused_before_connecting(httpserver
 
 
 def test_an_https_feed_may_not_redirect_to_http(tmp_path):
-    import ssl
-
-    import trustme
     from pytest_httpserver import HTTPServer
 
-    authority = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("127.0.0.1").configure_cert(context)
-    bundle = tmp_path / "ca.pem"
-    authority.cert_pem.write_to_path(str(bundle))
+    from conftest import local_authority
+
+    context, bundle = local_authority(tmp_path)
     plain, secure = HTTPServer(host="127.0.0.1"), HTTPServer(host="127.0.0.1", ssl_context=context)
     plain.start()
     secure.start()

@@ -4,10 +4,9 @@ that fail; the politeness rules; the file it keeps; and `--update` writing only 
 from __future__ import annotations
 
 import json
-import ssl
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -182,13 +181,9 @@ def test_names_that_do_not_exist_and_ports_that_refuse(local):
 
 
 def test_certificates_that_readers_browsers_would_refuse(tmp_path):
-    import trustme
+    from conftest import local_authority
 
-    authority = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("127.0.0.1").configure_cert(context)
-    bundle = tmp_path / "ca.pem"
-    authority.cert_pem.write_to_path(str(bundle))
+    context, bundle = local_authority(tmp_path)
     secure = HTTPServer(host="127.0.0.1", ssl_context=context)
     secure.start()
     try:

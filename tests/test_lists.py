@@ -8,7 +8,7 @@ from reunify.commands.build import build_site
 from reunify.site import render
 from reunify.site.index import first_letter, sort_key
 
-from conftest import TODAY, content, page, scratch_config
+from conftest import TODAY, content, guides, page, scratch_config
 
 TITLES = ["Árbol de apoyo", "¿Qué sigue?", "2nd chances", "apple guide", "Banana plan",
           "Zebra crossing", "Éxito familiar", "'Quoted' title", "Mango map", "Kiwi notes"]
@@ -40,17 +40,7 @@ def long_lists(tmp_path_factory):
                               "Lambda", "Sigma", "Theta", "Iota", "Epsilon", "Eta", "Rho",
                               "Tau", "Phi", "Chi", "Psi", "Mu", "Nu"]))
     from conftest import ORG
-    resources = "resources:\n" + "".join(f"""\
-  - id: guide-{i}
-    title: "{TITLES[i % 10].replace('"', '')} {i:02d}"
-    url: https://example.org/guide/{i}
-    publisher: helpers
-    format: guide
-    audiences: [caregivers]
-    topics: [visits]
-    description: A guide.
-    last_verified: 2026-10-01
-""" for i in range(90))
+    resources = guides(90, lambda i: f"{TITLES[i % 10]} {i:02d}")
     project.resources(organizations=ORG + orgs, extra=resources)
     site = root / "out"
     patch = pytest.MonkeyPatch()
@@ -127,25 +117,6 @@ def test_the_partners_page_shows_a_few_nationwide_partners_and_links_to_all(long
     assert "Ómega Network" == names[names.index("Nu Network") + 1]  # Ó is filed with O
 
 
-def test_date_lists_say_their_order_too(tmp_path, project):
-    events = "events:\n" + "".join(f"""\
-  - id: past-{i}
-    title: Event {i}
-    starts: 2026-06-{i % 28 + 1:02d} 10:00
-    ends: 2026-06-{i % 28 + 1:02d} 11:00
-    timezone: America/Chicago
-    online_url: https://example.org/{i}
-    organizer: helpers
-    description: An event.
-""" for i in range(30))
-    project.resources(extra=events)
-    site = tmp_path / "out"
-    build_site(project.root, site, scratch_config(project), TODAY)
-    assert _pager(site, "events/past").select_one(".rf-pager__where").get_text(strip=True) == \
-        "Most recent first · Page 1 of 2"
-    assert _pager(site, "events/past").select_one(".rf-pager__letters") is None
-
-
 def test_a_reserved_partner_id_is_refused(project):
     from reunify.content.load import load
     from reunify.content.problems import Problems
@@ -163,17 +134,7 @@ def test_a_big_hub_can_give_resources_and_partners_their_section_s_card(project,
     """`record_cards` in mkdocs.yml: the kinds whose pages get a card of their own."""
     from conftest import ORG
 
-    resources = "resources:\n" + "".join(f"""\
-  - id: guide-{i}
-    title: Guide {i}
-    url: https://example.org/guide/{i}
-    publisher: helpers
-    format: guide
-    audiences: [caregivers]
-    topics: [visits]
-    description: A guide.
-    last_verified: 2026-10-01
-""" for i in range(3))
+    resources = guides(3)
     drive = """drives:
   - id: towels
     title: Towels for families

@@ -9,7 +9,7 @@ from pathlib import Path
 
 def run(args) -> int:
     from reunify.content import links
-    from reunify.content.load import load_records
+    from reunify.content.load import load_records, write_json
     from reunify.content.net import any_address, public_address
     from reunify.content.problems import Problems
     from reunify.engine.pipeline import build_date
@@ -44,7 +44,7 @@ def run(args) -> int:
     now = datetime.now(timezone.utc)
     file = root / links.RESULTS
     data = links.merge(links.read_results(file), results, now)
-    links.write_results(file, data)
+    write_json(file, data)
     print(f"Wrote {links.RESULTS}.", file=sys.stderr)
     found = Problems(root=root)
     links.report(used, data, found, now)

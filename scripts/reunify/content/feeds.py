@@ -24,6 +24,7 @@ import feedparser
 import nh3
 import requests
 
+from reunify.content.load import write_json
 from reunify.content.net import AddressRefused, guarded_session, public_address
 from reunify.content.net import any_address  # noqa: F401 (callers pass feeds.any_address)
 from reunify.content.sanitize import clean_html
@@ -223,14 +224,6 @@ def read_snapshot(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def write_snapshot(path: Path, snapshot: dict) -> None:
-    """Write atomically, so an interrupted refresh never leaves half a file."""
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(snapshot, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-                         encoding="utf-8")
-    temporary.replace(path)
-
-
 def refresh(feeds: dict[str, str], path: Path, *, out=None, now: datetime | None = None,
             workers: int = WORKERS, allowed=public_address, verify: bool | str = True) -> dict:
     """Fetch every feed concurrently and update the snapshot at `path`. `allowed` decides
@@ -251,5 +244,5 @@ def refresh(feeds: dict[str, str], path: Path, *, out=None, now: datetime | None
             results[org], report = future.result()
             print(f"[{done}/{len(feeds)}] {org}: {report}", file=out, flush=True)
     snapshot = {"refreshed": iso(now), "feeds": results}
-    write_snapshot(path, snapshot)
+    write_json(path, snapshot)  # atomically
     return snapshot

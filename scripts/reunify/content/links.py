@@ -413,13 +413,6 @@ def merge(previous: dict, results: dict[str, Result], now: datetime) -> dict:
     return {"checked": iso(now), "links": links}
 
 
-def write_results(path: Path, data: dict) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-                         encoding="utf-8")
-    temporary.replace(path)
-
-
 def severity(entry: dict, now: datetime) -> str | None:
     """ERROR, WARNING or None (nothing to report) for one link's recorded result."""
     outcome = entry.get("outcome")

@@ -298,37 +298,46 @@ def load_story_translation(file: Path, content: Content, problems: Problems) -> 
                                                     text[:end].count("\n") + 1)
 
 
-def load_news(file: Path, content: Content, problems: Problems) -> None:
+def _written(file: Path, problems: Problems, *, key: str, what: str, command: str) -> dict | None:
+    """A JSON file a command writes and builds read (the news snapshot, the link check's
+    results): its data, or None with the problem reported (damaged, or not that file)."""
     text = read_text(file, problems)
     if text is None:
-        return
+        return None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        problems.add(file, exc.lineno, exc.colno, f"the news snapshot is damaged ({exc.msg})",
-                     hint="run `reunify feeds refresh` to write it again, or restore it with git")
-        return
-    if not isinstance(data, dict) or not isinstance(data.get("feeds"), dict):
-        problems.add(file, 1, 1, "expected a news snapshot written by `reunify feeds refresh`",
-                     hint="run `reunify feeds refresh` to write it again")
-        return
-    content.news = data
+        problems.add(file, exc.lineno, exc.colno, f"the file is damaged ({exc.msg}), so {what} "
+                     "cannot be read",
+                     hint=f"run `{command}` to write it again, or restore it with git")
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get(key), dict):
+        problems.add(file, 1, 1, f"expected {what} written by `{command}`",
+                     hint=f"run `{command}` to write it again")
+        return None
+    return data
+
+
+def write_json(path: Path, data: dict) -> None:
+    """Write such a file atomically (an interrupted command never leaves half a file), sorted
+    and indented, so that its changes read well in git."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+                         encoding="utf-8")
+    temporary.replace(path)
+
+
+def load_news(file: Path, content: Content, problems: Problems) -> None:
+    data = _written(file, problems, key="feeds", what="the news snapshot",
+                    command="reunify feeds refresh")
+    if data is not None:
+        content.news = data
 
 
 def load_link_results(file: Path, content: Content, problems: Problems) -> None:
-    text = read_text(file, problems)
-    if text is None:
-        return
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        problems.add(file, exc.lineno, exc.colno, f"the link check's results are damaged "
-                     f"({exc.msg})", hint="run `reunify links check` to write them again, or "
-                     "restore the file with git")
-        return
-    if not isinstance(data, dict) or not isinstance(data.get("links"), dict):
-        problems.add(file, 1, 1, "expected the results written by `reunify links check`",
-                     hint="run `reunify links check` to write them again")
+    data = _written(file, problems, key="links", what="the link check's results",
+                    command="reunify links check")
+    if data is None:
         return
     kept = {}
     for url, entry in data["links"].items():

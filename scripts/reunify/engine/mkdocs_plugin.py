@@ -57,6 +57,7 @@ from reunify.content.problems import ContentError, Problems
 from reunify.content.sanitize import clean_page_html
 from reunify.outputs.search_index import SearchCopies, SearchIndexError
 from reunify.engine.shells import SLOTS, Shell, token
+from reunify.site.render import RECORD_KINDS
 from reunify.site.strings import Strings
 
 log = engine.logger("plugins.reunify")
@@ -67,9 +68,7 @@ class ReunifyConfig(Config):
     """Folder holding resources.yaml and stories/, relative to mkdocs.yml."""
     today = c.Optional(c.Type(str))
     """Build as if on this date (YYYY-MM-DD); default: the real date or $REUNIFY_TODAY."""
-    record_cards = c.ListOfItems(
-        c.Choice(("stories", "resources", "organizations", "drives", "events")),
-        default=["stories", "resources", "organizations", "drives", "events"])
+    record_cards = c.ListOfItems(c.Choice(RECORD_KINDS), default=list(RECORD_KINDS))
     """The kinds of record whose pages get a share card of their own; the others' pages share
     their section's card. A national hub leaves out resources and organizations: their 24,000
     cards are half a gigabyte (README, "Publishing")."""

@@ -18,7 +18,7 @@ from reunify.content import editions, load, toolkit_text, validate
 from reunify.site import index
 from reunify.site.localize import localize, untranslated_block
 from reunify.content.problems import ContentError, Problems
-from reunify.site.render import Output, Renderer
+from reunify.site.render import RECORD_KINDS, Output, Renderer
 from reunify.content.sanitize import markdown_to_html
 from reunify.site.strings import Strings
 from reunify.content.yamlsource import read_text
@@ -157,8 +157,7 @@ def render_edition(checked: Checked, language: str = editions.DEFAULT, *,
     renderer = Renderer(site, strings, home_intro=_home_intro(checked.intros, language),
                         words=checked.content.toolkit, pictures=pictures,
                         site_url=site_url, shared=shared,
-                        **({"record_cards": tuple(record_cards)} if record_cards is not None
-                           else {}))
+                        record_cards=RECORD_KINDS if record_cards is None else tuple(record_cards))
     return Prepared(site=site, output=renderer.render(subset), problems=checked.problems,
                     language=language)
 
