@@ -261,6 +261,21 @@ def test_no_request_leaves_the_site(sample_site):
         assert [ref for ref in loaded if urlsplit(ref).scheme or ref.startswith("//")] == [], html
 
 
+def test_nothing_is_published_that_no_page_fetches(sample_site):
+    """Material's own search (lunr's language files, its worker) and the source maps of its
+    scripts and styles are left out of both editions: search is Pagefind, and no visitor
+    fetches them (the browser tests see no failed request on any page)."""
+    published = {p.relative_to(sample_site).as_posix() for p in sample_site.rglob("*")
+                 if p.is_file()}
+    unused = sorted(p for p in published if "/lunr/" in p or "/workers/" in p
+                    or p.endswith(".map"))
+    assert unused == []
+    for edition in ("", "es/"):  # the theme's own files are still there
+        theme = [p for p in published if p.startswith(edition + "assets/javascripts/bundle.")]
+        assert theme and all(p.endswith(".min.js") for p in theme)
+        assert any(p.startswith(edition + "assets/stylesheets/main.") for p in published)
+
+
 def test_navigation_does_not_grow_with_content(sample_site, sample):
     """Record pages are kept out of the navigation, so each page's size is bounded."""
     nav = parse(sample_site / "index.html").select(".md-tabs a, .md-nav--primary a")

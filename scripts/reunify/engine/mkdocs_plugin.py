@@ -95,6 +95,14 @@ def page_meta(page) -> dict:
     return meta
 
 
+# Material's files that no page fetches while search is Pagefind (`_leave_out_unused`)
+UNUSED_THEME_FILES = re.compile(r"^assets/javascripts/(lunr|workers)/|\.min\.(js|css)\.map$")
+
+
+def _inside(path: str | None, folder: str) -> bool:
+    return bool(path) and Path(folder).resolve() in Path(path).resolve().parents
+
+
 def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
     return "'dirty' build" not in record.getMessage()
 
@@ -452,6 +460,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             _mark(file, changed is None or asset.path in changed)
             files.append(file)
         self._strip_images(files, config)
+        self._leave_out_unused(files, config)
         self.untranslated = set()
         if self.language != editions.DEFAULT:
             english = editions.pages_dir(self.root(config), editions.DEFAULT)
@@ -461,6 +470,19 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
                     files.append(File.generated(config, uri, abs_src_path=str(source)))
                     self.untranslated.add(uri)
         return files
+
+    def _leave_out_unused(self, files: Files, config) -> None:
+        """Material's files that no page of ours fetches are not published: its own search
+        (lunr's 70 language files and the search worker: search here is Pagefind) and the
+        source maps of its scripts and styles. 4.5 MB and 80 files a national site need not
+        upload. (The theme's scripts still name the worker; they start it only beside
+        Material's search box, which a site without Material's search plugin has not.)"""
+        if any(name.endswith("search") for name in config.plugins):
+            return
+        for file in list(files):
+            if file.generated_by is None and UNUSED_THEME_FILES.search(file.src_uri) and \
+                    not _inside(file.abs_src_path, config.docs_dir):
+                files.remove(file)
 
     def _strip_images(self, files: Files, config) -> None:
         """Images of the hand-written pages and theme overrides leave without their metadata

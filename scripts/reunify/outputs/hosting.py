@@ -46,14 +46,13 @@ HEADERS = {
 }
 # Files whose names change when their content does: cached for a year. Everything else is
 # checked again on each visit, so a rebuild (an expired consent, a drive that ended) shows.
-IMMUTABLE = ("/assets/javascripts/bundle.*", "/assets/javascripts/workers/*",
-             "/assets/stylesheets/*", "/pagefind/fragment/*", "/pagefind/index/*",
-             "/pagefind/filter/*")
+IMMUTABLE = ("/assets/javascripts/bundle.*", "/assets/stylesheets/*", "/pagefind/fragment/*",
+             "/pagefind/index/*", "/pagefind/filter/*")
 LONG_CACHE = "public, max-age=31536000, immutable"
 # The same files as one regular expression over the address, for Apache and nginx (whose
 # patterns are not globs). No braces: nginx would need the pattern quoted.
-FINGERPRINTED = (r"^/assets/(javascripts/bundle|javascripts/workers/search|"
-                 r"stylesheets/(main|palette))\.[0-9a-f]+\.min\.(js|css)(\.map)?$|"
+FINGERPRINTED = (r"^/assets/(javascripts/bundle|stylesheets/(main|palette))\.[0-9a-f]+\.min\."
+                 r"(js|css)$|"
                  r"^/pagefind/(fragment|index|filter)/[^/]+$")
 
 
