@@ -20,8 +20,8 @@ SERVE_URL = "http://127.0.0.1:8000/"
 class Preview:
     """What `mkdocs serve --dirty` does on start and on every save, without the web server."""
 
-    def __init__(self, project, site):
-        self.config_file = scratch_config(project)
+    def __init__(self, project, site, config_file=None):
+        self.config_file = config_file or scratch_config(project)
         self.site = site
         self.started = self._config()
         self.started.plugins.on_startup(command="serve", dirty=True)
@@ -138,17 +138,31 @@ def test_search_is_indexed_once_when_the_preview_starts(project, preview):
     indexing.process.wait()  # Pagefind, in the background while the editor works
     assert (preview.site / "pagefind" / "pagefind-entry.json").exists()
     preview.save()  # the next save finds it done: its search copies are deleted
-    assert plugin.search_process is None and not copies.exists()
+    assert plugin.search_process is None
+    indexing.discarding.join(10)  # (beside the save, not in its time)
+    assert not copies.exists()
     preview.save()  # and the preview does not index again
     assert plugin.search_process is None
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
-def test_after_a_story_is_saved_the_preview_is_what_a_full_build_makes(tmp_path, language):
+MOVED = (('title: "Overnight visits, then home', 'title: "Nights at home first'),
+         ("date: 2026-06-17", "date: 2026-06-02"), ("state: NE", "state: AL"),
+         ("themes: [visits, partnership]", "themes: [recovery]"),
+         ("organization: nebraska-childrens-home-society",
+          "organization: childrens-aid-society-alabama"))
+# the same story edited where it is (only its own state's pages are made again)
+RETITLED = (('title: "Overnight visits, then home', 'title: "Nights at home first'),
+            ("date: 2026-06-17", "date: 2026-06-02"))
+
+
+@pytest.mark.parametrize("language,edits", [("en", MOVED), ("es", MOVED), ("en", RETITLED)],
+                         ids=["en-moved", "es-moved", "en-retitled"])
+def test_after_a_story_is_saved_the_preview_is_what_a_full_build_makes(tmp_path, language,
+                                                                       edits):
     """The preview re-renders only the pages it knows show stories (`render.Subset`); if a page
     or file that shows stories were missing from that list, it would stay stale. After a story
-    changes title, date, state, themes and partner, every page and file of the preview must be
-    what a fresh, full render makes."""
+    changes title, date, state, themes and partner (or only its title and date), every page and
+    file of the preview must be what a fresh, full render makes."""
     from datetime import date
 
     from reunify.engine.preview import Preview as Memory
@@ -161,11 +175,7 @@ def test_after_a_story_is_saved_the_preview_is_what_a_full_build_makes(tmp_path,
     preview.update(today)
     story = root / "stories/overnight-visits-then-home.md"
     text = story.read_text(encoding="utf-8")
-    for old, new in (('title: "Overnight visits, then home', 'title: "Nights at home first'),
-                     ("date: 2026-06-17", "date: 2026-06-02"), ("state: NE", "state: AL"),
-                     ("themes: [visits, partnership]", "themes: [recovery]"),
-                     ("organization: nebraska-childrens-home-society",
-                      "organization: childrens-aid-society-alabama")):
+    for old, new in edits:
         assert old in text
         text = text.replace(old, new)
     story.write_text(text, encoding="utf-8")
@@ -235,3 +245,73 @@ def test_the_preview_server_keeps_answering_while_the_content_is_wrong(project, 
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_save_hands_the_engine_only_what_changed(project, tmp_path, monkeypatch):
+    """At national size, making MkDocs' page object for each of 15,000 pages was most of a
+    save: a save hands it the changed pages and the navigation's, and the rest stay as they
+    were written. A hand-written page changed since (whose links MkDocs checks against every
+    page) brings them all back, and its link to a record's page still resolves."""
+    monkeypatch.setenv("REUNIFY_TODAY", "2026-11-22")
+    project.story("home.md")
+    project.story("second.md", STORY.replace("A family home again", "Back together"))
+    config = scratch_config(project)
+    config.write_text(config.read_text(encoding="utf-8") + textwrap.dedent("""\
+        strict: true
+        nav:
+          - Home: index.md
+          - Stories: stories/index.md
+          - About: about.md
+        """), encoding="utf-8")
+    about = project.root / "pages" / "about.md"
+    about.write_text("# About\n\nRead [a story](stories/second/index.md).\n", encoding="utf-8")
+    preview = Preview(project, tmp_path / "site", config)
+    plugin = preview.started.plugins["reunify"]
+    try:
+        everything = len(plugin.html)
+        second = preview.written("stories/second")
+        project.story("home.md", STORY.replace("A family home again", "Home again, at last"))
+        preview.save()
+        handed = set(plugin.html)
+        assert "stories/home/index.md" in handed and "stories/index.md" in handed
+        assert "stories/second/index.md" not in handed and len(handed) < everything
+        assert preview.written("stories/second") == second  # still there, as it was
+        assert content(page(preview.site, "stories/second")).h1.get_text(strip=True) == \
+            "Back together"
+        assert content(page(preview.site, "stories/home")).h1.get_text(strip=True) == \
+            "Home again, at last"
+
+        about.write_text("# About us\n\nRead [a story](stories/second/index.md).\n",
+                         encoding="utf-8")
+        preview.save()  # strict: a link to a page MkDocs was not handed would abort it
+        assert len(plugin.html) == everything
+        written = page(preview.site, "about")
+        assert content(written).h1.get_text(strip=True) == "About us"
+        link = content(written).find("a", string="a story")["href"]
+        assert (preview.site / "about" / link / "index.html").resolve() == \
+            (preview.site / "stories/second/index.html").resolve()
+    finally:
+        preview.started.plugins.on_shutdown()
+
+
+def test_templates_compiled_once_are_compiled_again_when_edited(tmp_path):
+    """The preview's saves reuse compiled templates (`render.CompiledTemplates`); a template
+    an editor changes meanwhile is compiled again, and environments that lay out whitespace
+    differently never share compiled code."""
+    from jinja2 import Environment, FileSystemLoader
+
+    from reunify.site.render import CompiledTemplates
+
+    cache = CompiledTemplates()
+    (tmp_path / "card.html").write_text("{% if true %}\n<b>{{ name }}</b>\n{% endif %}\n")
+
+    def render(**options):
+        env = Environment(loader=FileSystemLoader(tmp_path), bytecode_cache=cache,
+                          autoescape=True, **options)
+        return env.get_template("card.html").render(name="<Ana & Luis>")
+
+    assert render(trim_blocks=True) == "<b>&lt;Ana &amp; Luis&gt;</b>\n"
+    assert render(trim_blocks=True) == "<b>&lt;Ana &amp; Luis&gt;</b>\n"  # from the cache
+    assert render() == "\n<b>&lt;Ana &amp; Luis&gt;</b>\n"  # other whitespace, own code
+    (tmp_path / "card.html").write_text("<i>{{ name }}</i>")
+    assert render(trim_blocks=True) == "<i>&lt;Ana &amp; Luis&gt;</i>"

@@ -341,14 +341,17 @@ started = time.perf_counter() - start
 search = first.plugins["reunify"].search_process
 if search is not None:
     search.wait()
-story = next(p for p in sorted((root / "stories").glob("*.md")) if "." not in p.stem)  # English
-story.write_text(story.read_text().replace("\n---\n", "\n---\nEdited in the preview.\n", 1))
-start = time.perf_counter()
-build(config(), serve_url="http://127.0.0.1:8000/", dirty=True)
-saved = time.perf_counter() - start
-assert "Edited in the preview." in (site / "stories" / story.stem / "index.html").read_text()
+# nine saves, each of another English story, as an editor works through them
+saves = []
+for story in [p for p in sorted((root / "stories").glob("*.md")) if "." not in p.stem][:9]:
+    story.write_text(story.read_text().replace("\n---\n", "\n---\nEdited in the preview.\n", 1))
+    start = time.perf_counter()
+    build(config(), serve_url="http://127.0.0.1:8000/", dirty=True)
+    saves.append(time.perf_counter() - start)
+    assert "Edited in the preview." in (site / "stories" / story.stem / "index.html").read_text()
 first.plugins.on_shutdown()
-print(json.dumps({"preview start": started, "preview save": saved}))
+print(json.dumps({"preview start": started, "preview save": sorted(saves)[len(saves) // 2],
+                  "preview first save": saves[0], "preview slowest save": max(saves)}))
 """
 
 # The full build as an editor runs it, alone in its process, for its time and memory.
@@ -729,7 +732,10 @@ def main() -> int:
             ("our own stages (the three above, summed over editions) as a share of the full "
              "build", f"{ours / t['full build']:.0%}"),
             ("live preview (`reunify serve`, English): start", f"{t['preview start']:.1f} s"),
-            ("live preview: rebuild after saving one story", f"{t['preview save']:.1f} s"),
+            ("live preview: rebuild after saving a story (median of 9 saves, each of another "
+             "story; the first save, the slowest)",
+             f"{t['preview save']:.2f} s ({t['preview first save']:.2f} s, "
+             f"{t['preview slowest save']:.2f} s)"),
             ("peak memory (the build, its child processes, the Pagefinds and the search copies "
              "on the RAM disk together; shared pages counted once)", f"{peak / 1024 ** 3:.2f} GB"),
             ("pages (HTML files)", f"{len(pages):,}"),
@@ -771,7 +777,8 @@ def main() -> int:
                                                          else 1.5)),
             ("whole process tree ≤ 1.2 GB", f"{peak / 1024 ** 3:.2f} GB",
              peak <= 1.2 * 1024 ** 3),
-            ("live preview: save a story → page rebuilt ≤ 1 s", f"{t['preview save']:.1f} s",
+            ("live preview: save a story → page rebuilt ≤ 1 s (median of 9)",
+             f"{t['preview save']:.2f} s",
              t["preview save"] <= 1.0),
             ("live preview: start ≤ 10 s", f"{t['preview start']:.1f} s",
              t["preview start"] <= 10.0),

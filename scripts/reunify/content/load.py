@@ -400,8 +400,9 @@ def load_stories(root: Path, content: Content, problems: Problems, *,
     story_dir = root / stories
     files = sorted(story_dir.glob("*.md")) if story_dir.is_dir() else []
     translations = [file for file in files if TRANSLATION_FILE.fullmatch(file.stem)]
+    translated = set(translations)
     for file in files:
-        if file not in translations:
+        if file not in translated:
             load_story(file, content, problems)
     for file in translations:
         load_story_translation(file, content, problems)

@@ -57,7 +57,7 @@ from reunify.content.problems import ContentError, Problems
 from reunify.content.sanitize import clean_page_html
 from reunify.outputs.search_index import SearchCopies, SearchIndexError
 from reunify.engine.shells import SLOTS, Shell, token
-from reunify.site.render import RECORD_KINDS
+from reunify.site.render import COMPILED, RECORD_KINDS
 from reunify.site.strings import Strings
 
 log = engine.logger("plugins.reunify")
@@ -97,6 +97,19 @@ def page_meta(page) -> dict:
 
 # Material's files that no page fetches while search is Pagefind (`_leave_out_unused`)
 UNUSED_THEME_FILES = re.compile(r"^assets/javascripts/(lunr|workers)/|\.min\.(js|css)\.map$")
+
+
+def _nav_pages(nav) -> set[str]:
+    """The pages named in the `nav` setting (a list of pages, sections and links)."""
+    found: set[str] = set()
+    for item in nav or []:
+        values = item.values() if isinstance(item, dict) else [item]
+        for value in values:
+            if isinstance(value, str):
+                found.add(value)
+            else:
+                found |= _nav_pages(value)
+    return found
 
 
 def _inside(path: str | None, folder: str) -> bool:
@@ -274,6 +287,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
 
     def on_env(self, env, *, config, files):
         env.trim_blocks = env.lstrip_blocks = True
+        env.bytecode_cache = COMPILED  # the preview's saves compile the theme once
         env.globals["rf_alternates"] = self.alternates
         env.globals["rf_t"] = Strings(self.language)
         env.globals["rf_fill"] = self._fill
@@ -341,16 +355,16 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             self.copies.discard()
         if self.serving:
             if self.search_process is not None and self.search_process.finished():
-                self._finish_preview_index()  # which deletes its copies
+                self._finish_preview_index(background=True)  # which deletes its copies
             # on the RAM disk if it has room, as for a build: they are deleted as soon as
             # Pagefind is done (on this machine's disk they cost the preview's start 3 s)
             self.copies = None if self.preview_indexed else SearchCopies()
         else:
             self.copies = SearchCopies(self.scratch)
 
-    def _finish_preview_index(self) -> None:
+    def _finish_preview_index(self, background: bool = False) -> None:
         try:
-            self.search_process.wait()
+            self.search_process.wait(discard_in_background=background)
         except SearchIndexError as exc:
             log.warning("%s", exc)
         self.search_process = None
@@ -430,6 +444,19 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             log.info("%s", note)
         self.html, self.meta = {}, {}
         self.grouped, self.groups = {}, {}
+        fallbacks = self._english_fallbacks(files, config, {page.src_uri for page in pages})
+        if changed is not None and config.nav and not any(
+                file.is_modified() for file in fallbacks + [
+                    file for file in files if file.is_documentation_page()]):
+            # A save in the preview: MkDocs is handed only the pages and files that changed,
+            # and the navigation's pages; the others are already written in the preview's
+            # folder, which a dirty build leaves as it is. Making a page object for each of a
+            # national hub's 15,000 pages was most of a save's time. (Only when no hand-written
+            # page changed: MkDocs checks the links of a changed one against every page; and
+            # only with a `nav` setting: without one, the navigation lists every page.)
+            keep = changed | _nav_pages(config.nav)
+            pages = [page for page in pages if page.src_uri in keep]
+            assets = [asset for asset in assets if asset.path in changed]
         if self.config.page_shells:
             keys = {page.src_uri: _group_key(page) for page in pages}
             sizes: dict[tuple, int] = {}
@@ -461,15 +488,23 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             files.append(file)
         self._strip_images(files, config)
         self._leave_out_unused(files, config)
-        self.untranslated = set()
-        if self.language != editions.DEFAULT:
-            english = editions.pages_dir(self.root(config), editions.DEFAULT)
-            for source in sorted(english.rglob("*.md")):
-                uri = source.relative_to(english).as_posix()
-                if files.get_file_from_path(uri) is None:
-                    files.append(File.generated(config, uri, abs_src_path=str(source)))
-                    self.untranslated.add(uri)
+        for file in fallbacks:
+            files.append(file)
+        self.untranslated = {file.src_uri for file in fallbacks}
         return files
+
+    def _english_fallbacks(self, files: Files, config, generated: set[str]) -> list[File]:
+        """The English hand-written pages an edition has no translation of (built from the
+        English file, marked as English)."""
+        if self.language == editions.DEFAULT:
+            return []
+        english = editions.pages_dir(self.root(config), editions.DEFAULT)
+        found = []
+        for source in sorted(english.rglob("*.md")):
+            uri = source.relative_to(english).as_posix()
+            if uri not in generated and files.get_file_from_path(uri) is None:
+                found.append(File.generated(config, uri, abs_src_path=str(source)))
+        return found
 
     def _leave_out_unused(self, files: Files, config) -> None:
         """Material's files that no page of ours fetches are not published: its own search

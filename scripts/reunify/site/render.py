@@ -15,7 +15,7 @@ from datetime import date, datetime, timezone
 from urllib.parse import urljoin
 
 from babel import Locale
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from reunify.content import geography, links
@@ -42,6 +42,45 @@ RECORDS_PER_PAGE = 24  # drives and events
 PREVIEW = 12  # records shown on a summary page before "see all"
 STATE_PREVIEW = 6  # cards of each kind on a state's page; the rest as links
 RECORD_KINDS = ("stories", "resources", "organizations", "drives", "events")
+
+
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once per process, not once per render: the live preview makes a new
+    renderer (and MkDocs a new theme environment) at every save, and compiling their forty
+    templates again took a fifth of a save at national size. Jinja checks each template's
+    source against what was compiled, so an edited template is compiled again."""
+
+    def __init__(self):
+        self._code: dict[tuple, bytes] = {}
+
+    @staticmethod
+    def _key(bucket) -> tuple | None:
+        # what the compiled code depends on besides the source: the environment's syntax and
+        # whitespace settings and whether it escapes (Jinja's own key is the file name only);
+        # an environment that decides escaping by a function is not cached
+        env = bucket.environment
+        if not isinstance(env.autoescape, bool):
+            return None
+        return (bucket.key, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
+                env.newline_sequence, env.block_start_string, env.block_end_string,
+                env.variable_start_string, env.variable_end_string, env.comment_start_string,
+                env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
+                env.autoescape, env.optimized, tuple(sorted(env.extensions)))
+
+    def load_bytecode(self, bucket) -> None:
+        key = self._key(bucket)
+        code = self._code.get(key) if key else None
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        key = self._key(bucket)
+        if key:
+            self._code[key] = bucket.bytecode_to_string()
+
+
+COMPILED = CompiledTemplates()
+
 NATIONAL_PREVIEW = 12  # nationwide partners on the partners' page; all of them on their own
 PAGER_REACH = 2  # page numbers shown either side of the current one
 # the order of the drives' and events' lists (pager.order_* in the locales), as index.py sorts
@@ -60,6 +99,9 @@ class Subset:
 
     stories: set[str]
     organizations: set[str]
+    # the states whose pages show these stories; None: every state's (a story came, went or
+    # moved, which changes the counts on every state page's map)
+    states: set[str] | None = None
 
 
 def items_received(drive) -> int:
@@ -123,7 +165,7 @@ class Renderer:
         self.term = Terms(site.content, self.language, DEFAULT)
         self.env = Environment(loader=PackageLoader("reunify.site", "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                               auto_reload=False)
+                               auto_reload=False, bytecode_cache=COMPILED)
         self.env.globals.update(
             t=strings, site=site, campaign=site.campaign, state_name=self.state_name,
             site_root=shared,
@@ -302,7 +344,8 @@ class Renderer:
         out = Output()
         started = time.perf_counter()
         pages = [self.home()] + self.stories(out, only=subset.stories)
-        pages += self.organization_lists() + self.organizations(only=subset.organizations)
+        pages += self.organization_lists(states=subset.states)
+        pages += self.organizations(only=subset.organizations)
         pages += self.campaign_years()
         if self.kit is not None:  # it shows the stories' posts
             pages.append(self.toolkit(out))
@@ -804,9 +847,10 @@ class Renderer:
             rows.append(row)
         return _compact(rows)
 
-    def organization_lists(self) -> list[Page]:
+    def organization_lists(self, states: set[str] | None = None) -> list[Page]:
         """The partners' front page with the map, and each state's page (which show stories
-        too, so the preview makes them again when a story changes)."""
+        too, so the preview makes them again when a story changes); with `states`, the front
+        page and those states' pages only."""
         site = self.site
         pages = [self.page("organization_list.html", "organizations/",
                            self.t("organizations.title"), self.t("organizations.intro"),
@@ -814,21 +858,26 @@ class Renderer:
                            state_codes=self.state_codes(),
                            national=site.national_organizations[:NATIONAL_PREVIEW])]
         # all the nationwide partners, A to Z, a page at a time: the front page shows a few
+        if states is not None:
+            return pages + [page for code in self.state_codes() if code in states
+                            for page in self.state_pages(code)]
         if len(site.national_organizations) > NATIONAL_PREVIEW:
             pages += self.paged("organization_national.html", "organizations/nationwide/",
                                 self.t("organizations.national"), site.national_organizations,
                                 ORGANIZATIONS_PER_PAGE, order="name", name=lambda o: o.name)
         for code in self.state_codes():
-            name = self.state_name(code)
-            records = site.states[code]
-            pages += self.paged("organization_state.html", f"organizations/states/{code.lower()}/",
-                                self.t("organizations.state_title", state=name),
-                                records.partners, ORGANIZATIONS_PER_PAGE, order="name",
-                                name=lambda o: o.name, state=name,
-                                records=records, code=code, preview=STATE_PREVIEW,
-                                state_map=self.state_map(f"organizations/states/{code.lower()}/",
-                                                         current=code))
+            pages += self.state_pages(code)
         return pages
+
+    def state_pages(self, code: str) -> list[Page]:
+        name = self.state_name(code)
+        return self.paged("organization_state.html", f"organizations/states/{code.lower()}/",
+                          self.t("organizations.state_title", state=name),
+                          self.site.states[code].partners, ORGANIZATIONS_PER_PAGE, order="name",
+                          name=lambda o: o.name, state=name, records=self.site.states[code],
+                          code=code, preview=STATE_PREVIEW,
+                          state_map=self.state_map(f"organizations/states/{code.lower()}/",
+                                                   current=code))
 
     def organizations(self, only: set[str] | None = None) -> list[Page]:
         """The partner pages; with `only`, just those partners' own pages."""
