@@ -95,7 +95,8 @@ def _compact(data) -> bytes:
 @dataclass
 class Subset:
     """What the live preview re-renders after stories changed: these stories' pages, the story
-    lists, the home page, these partners' pages and the campaign years."""
+    lists, the home page, these partners' pages, the partners' front page and the states'
+    pages (`states`), and the campaign years."""
 
     stories: set[str]
     organizations: set[str]
@@ -857,10 +858,10 @@ class Renderer:
                            state_map=self.state_map("organizations/"),
                            state_codes=self.state_codes(),
                            national=site.national_organizations[:NATIONAL_PREVIEW])]
-        # all the nationwide partners, A to Z, a page at a time: the front page shows a few
         if states is not None:
             return pages + [page for code in self.state_codes() if code in states
                             for page in self.state_pages(code)]
+        # all the nationwide partners, A to Z, a page at a time: the front page shows a few
         if len(site.national_organizations) > NATIONAL_PREVIEW:
             pages += self.paged("organization_national.html", "organizations/nationwide/",
                                 self.t("organizations.national"), site.national_organizations,
