@@ -112,8 +112,14 @@ def _nav_pages(nav) -> set[str]:
     return found
 
 
-def _inside(path: str | None, folder: str) -> bool:
-    return bool(path) and Path(folder).resolve() in Path(path).resolve().parents
+def _editors_own(file: File, config) -> bool:
+    """Whether a file comes from the hand-written pages or the theme overrides, rather than
+    from Material itself."""
+    if not file.abs_src_path:
+        return False
+    parents = Path(file.abs_src_path).resolve().parents
+    return any(Path(folder).resolve() in parents
+               for folder in (config.docs_dir, config.theme.custom_dir) if folder)
 
 
 def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
@@ -516,19 +522,16 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             return
         for file in list(files):
             if file.generated_by is None and UNUSED_THEME_FILES.search(file.src_uri) and \
-                    not _inside(file.abs_src_path, config.docs_dir):
+                    not _editors_own(file, config):
                 files.remove(file)
 
     def _strip_images(self, files: Files, config) -> None:
         """Images of the hand-written pages and theme overrides leave without their metadata
         (Material's own files are left as they are)."""
-        ours = [Path(folder).resolve() for folder in (config.docs_dir, config.theme.custom_dir)
-                if folder]
         for file in list(files):
             suffix = Path(file.src_uri).suffix.lower()
             if file.generated_by is not None or suffix not in images.PAGE_IMAGES or \
-                    not file.abs_src_path or \
-                    not any(folder in Path(file.abs_src_path).resolve().parents for folder in ours):
+                    not _editors_own(file, config):
                 continue
             files.remove(file)
             files.append(File.generated(config, file.src_uri,

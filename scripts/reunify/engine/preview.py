@@ -95,9 +95,9 @@ class Preview:
         if not full:
             changed = {i for i in stories.keys() | self._stories.keys()
                        if stories.get(i) != self._stories.get(i)}
-            partners = {s.meta.organization for i in changed
-                        for s in (stories.get(i), self._stories.get(i)) if s is not None}
             before_after = [(self._stories.get(i), stories.get(i)) for i in changed]
+            partners = {s.meta.organization for pair in before_after for s in pair
+                        if s is not None}
             # a story edited where it was: only its state's pages show it; one that came,
             # went or moved changes the counts on every state page's map
             states = None if any(old is None or new is None or old.meta.state != new.meta.state
