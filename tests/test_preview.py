@@ -3,7 +3,9 @@ pages that do not show it are left alone; any other change rebuilds everything."
 from __future__ import annotations
 
 import logging
+import tempfile
 import textwrap
+from pathlib import Path
 
 import pytest
 from mkdocs.commands.build import build
@@ -200,8 +202,13 @@ def test_the_preview_server_keeps_answering_while_the_content_is_wrong(project, 
 
     from bs4 import BeautifulSoup
 
+    from reunify.commands.serve import PREVIEW_ROOM
+    from reunify.outputs.search_index import scratch_folder
+
     project.story("home.md")
     config = scratch_config(project)
+    # the preview's own folder: on the RAM disk where it has room (as on these machines)
+    scratch = Path(scratch_folder(PREVIEW_ROOM) or tempfile.gettempdir())
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -230,6 +237,9 @@ def test_the_preview_server_keeps_answering_while_the_content_is_wrong(project, 
 
     try:
         wait_for(lambda soup: soup.h1 is not None, "the story")
+        # the page it serves is the one it wrote in its own folder
+        written = list(scratch.glob(f"reunify-preview-{server.pid}-*/*/stories/home/index.html"))
+        assert len(written) == 1 and "A family home again" in written[0].read_text()
         time.sleep(1.5)  # the watcher starts after the first build
         project.story("home.md", STORY.replace("state: AL", "state: Alabama")
                       .replace("A family home again", "Broken"))
@@ -245,6 +255,9 @@ def test_the_preview_server_keeps_answering_while_the_content_is_wrong(project, 
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # stopped, it leaves nothing behind (on a RAM disk it would hold memory)
+    assert list(scratch.glob(f"reunify-preview-{server.pid}-*")) == []
+    assert server.returncode == 0
 
 
 def test_a_save_hands_the_engine_only_what_changed(project, tmp_path, monkeypatch):

@@ -141,7 +141,8 @@ def test_a_rebuild_replaces_the_site_and_the_old_one_is_deleted(project):
 
 def test_a_build_removes_what_builds_killed_outright_left_behind(project, tmp_path):
     """A build killed outright (kill -9, the out-of-memory killer) cannot clean up: its
-    staging folders (beside site/) and search copies (on the RAM disk) stay. The next build
+    staging folders (beside site/) and search copies (on the RAM disk) stay, as does a killed
+    preview's site (on the RAM disk). The next build
     removes those whose build has ended, and leaves a running build's alone."""
     import subprocess
     import sys
@@ -155,9 +156,11 @@ def test_a_build_removes_what_builds_killed_outright_left_behind(project, tmp_pa
     running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     scratch = Path(scratch_folder() or tempfile.gettempdir())
     try:
-        left = [project.root / f".site-build-{ended}-abc", scratch / f"reunify-build-{ended}-abc"]
+        left = [project.root / f".site-build-{ended}-abc", scratch / f"reunify-build-{ended}-abc",
+                scratch / f"reunify-preview-{ended}-abc"]  # a preview killed outright
         kept = [project.root / f".site-build-{running.pid}-abc",
-                scratch / f"reunify-build-{running.pid}-abc"]
+                scratch / f"reunify-build-{running.pid}-abc",
+                scratch / f"reunify-preview-{running.pid}-abc"]
         for folder in left + kept:
             (folder / "stories").mkdir(parents=True)
             (folder / "stories" / "index.html").write_text("old")

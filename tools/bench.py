@@ -326,7 +326,13 @@ import reunify  # the engine is chosen before MkDocs is imported
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 reunify.engine.logger().setLevel(logging.ERROR)
-root, site = Path(sys.argv[1]), Path(sys.argv[2])
+from reunify.commands.serve import PREVIEW_ROOM
+from reunify.engine import workspace
+from reunify.outputs.search_index import scratch_folder
+root = Path(sys.argv[1])
+# where `reunify serve` writes its site: the RAM disk if it has room, else the temporary folder
+folder = workspace.make("reunify-preview-", scratch_folder(PREVIEW_ROOM))
+site = folder / "site"
 def config():
     loaded = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
     loaded.site_url = "http://127.0.0.1:8000/"
@@ -350,7 +356,10 @@ for story in [p for p in sorted((root / "stories").glob("*.md")) if "." not in p
     saves.append(time.perf_counter() - start)
     assert "Edited in the preview." in (site / "stories" / story.stem / "index.html").read_text()
 first.plugins.on_shutdown()
-print(json.dumps({"preview start": started, "preview save": sorted(saves)[len(saves) // 2],
+import shutil
+shutil.rmtree(folder)
+print(json.dumps({"preview written to": "the RAM disk" if scratch_folder(PREVIEW_ROOM) else
+                  "the disk", "preview start": started, "preview save": sorted(saves)[len(saves) // 2],
                   "preview first save": saves[0], "preview slowest save": max(saves)}))
 """
 
@@ -675,7 +684,7 @@ def main() -> int:
         result = json.loads(out)
         out, peak = child(FULL, str(work / "hub"), str(work / "site"))
         result["timings"].update(json.loads(out))
-        out, _ = child(PREVIEW, str(work / "hub"), str(work / "preview"))
+        out, _ = child(PREVIEW, str(work / "hub"))
         result["timings"].update(json.loads(out))
         site = work / "site"
         pages = list(site.rglob("*.html"))
@@ -731,7 +740,8 @@ def main() -> int:
              f"{t['old site deleted']:.1f} s more"),
             ("our own stages (the three above, summed over editions) as a share of the full "
              "build", f"{ours / t['full build']:.0%}"),
-            ("live preview (`reunify serve`, English): start", f"{t['preview start']:.1f} s"),
+            (f"live preview (`reunify serve`, English, its pages written to "
+             f"{t['preview written to']}): start", f"{t['preview start']:.1f} s"),
             ("live preview: rebuild after saving a story (median of 9 saves, each of another "
              "story; the first save, the slowest)",
              f"{t['preview save']:.2f} s ({t['preview first save']:.2f} s, "

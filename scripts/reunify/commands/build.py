@@ -23,7 +23,7 @@ from reunify import engine
 from reunify.engine import workspace
 from reunify.engine.pipeline import build_date, load_checked, render_edition
 from reunify.outputs import hosting
-from reunify.outputs.search_index import scratch_folder
+from reunify.outputs.search_index import RAM_DISK, scratch_folder
 
 
 def mkdocs_logging(verbose: bool) -> None:
@@ -274,11 +274,7 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
     # what builds killed outright left (their processes have ended)
     for leftover in workspace.abandoned(site_dir.parent, ".site-build-"):
         _remove_in_background(leftover)
-    for folder in {scratch_folder(), tempfile.gettempdir()} - {None}:
-        for leftover in workspace.abandoned(folder, "reunify-build-") + (
-                workspace.abandoned(folder, "reunify-search-") if folder == scratch_folder()
-                else []):  # (only the preview makes search copies at the top of the RAM disk)
-            shutil.rmtree(leftover, ignore_errors=True)
+    workspace.remove_abandoned([RAM_DISK, tempfile.gettempdir()])
     staging = workspace.make(".site-build-", site_dir.parent)
     scratch = workspace.make("reunify-build-", scratch_folder())
     indexing = []  # Pagefind runs

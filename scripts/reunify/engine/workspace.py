@@ -5,6 +5,7 @@ of the RAM disk."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -33,3 +34,18 @@ def abandoned(folder: Path | str, prefix: str) -> list[Path]:
         if owner.isdigit() and not _running(int(owner)) and path.is_dir():
             found.append(path)
     return found
+
+
+# The folders this project's processes make: a build's search copies and scratch files, the
+# preview's site and its search copies.
+PREFIXES = ("reunify-build-", "reunify-search-", "reunify-preview-")
+
+
+def remove_abandoned(folders) -> None:
+    """Delete what builds and previews that were killed outright left in `folders` (the
+    temporary folder, the RAM disk): on a RAM disk it would hold memory until the machine
+    restarts."""
+    for folder in {str(f) for f in folders if f is not None and os.path.isdir(f)}:
+        for prefix in PREFIXES:
+            for leftover in abandoned(folder, prefix):
+                shutil.rmtree(leftover, ignore_errors=True)

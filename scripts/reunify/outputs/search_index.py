@@ -132,14 +132,15 @@ RAM_DISK = Path("/dev/shm")
 RAM_DISK_ROOM = 1 << 30
 
 
-def scratch_folder() -> str | None:
-    """Where search copies go: the RAM disk if it has room, else None (the temporary folder)."""
+def scratch_folder(room: int = RAM_DISK_ROOM) -> str | None:
+    """Where search copies go: the RAM disk if it has `room` bytes free, else None (the
+    temporary folder)."""
     try:
         stats = os.statvfs(RAM_DISK)
     except OSError:
         return None
-    room = stats.f_bavail * stats.f_frsize
-    return str(RAM_DISK) if room >= RAM_DISK_ROOM and os.access(RAM_DISK, os.W_OK) else None
+    free = stats.f_bavail * stats.f_frsize
+    return str(RAM_DISK) if free >= room and os.access(RAM_DISK, os.W_OK) else None
 
 
 class SearchCopies:
