@@ -248,3 +248,95 @@ def test_a_hand_written_page_with_a_mail_link_with_fields_is_refused(project, ca
         "# Help\n\nWrite to us.\n\n[Email](mailto:team@example.org?bcc=list@example.net)\n")
     assert main(["check", "--root", str(project.root), "--today", "2026-11-22"]) == 1
     assert "site_src/pages/help.md:5: the mail link adds recipients" in capsys.readouterr().out
+
+
+# -- stories rendered by earlier runs (`.cache/markdown/`) -----------------------------------
+
+
+def _new_process(monkeypatch):
+    """As in a new run: nothing rendered in this process yet."""
+    from reunify.content import sanitize, validate
+
+    monkeypatch.setattr(sanitize, "_RENDERED", {})
+    monkeypatch.setattr(sanitize, "_KEPT", sanitize._Kept())
+    validate._findings.cache_clear()
+
+
+def _conversions(monkeypatch) -> list[str]:
+    from reunify.content import sanitize
+
+    converted, convert = [], sanitize._convert
+    monkeypatch.setattr(sanitize, "_convert", lambda text: converted.append(text) or
+                        convert(text))
+    return converted
+
+
+def test_a_story_is_rendered_again_only_when_it_or_the_code_changed(project, monkeypatch):
+    """The check reads every story as rendered; a later run takes the rendering an earlier run
+    kept, and renders again a story that was edited, or every story once the rendering code is
+    another."""
+    from reunify.content import sanitize
+    from reunify.engine.pipeline import check
+
+    project.story("home.md")
+    project.story("park.md", STORY.replace("now they are home", "now they picnic in the park"))
+    _new_process(monkeypatch)
+    check(project.root, TODAY)
+    kept = project.root / ".cache" / "markdown" / "rendered.json"
+    assert kept.exists()
+
+    _new_process(monkeypatch)
+    converted = _conversions(monkeypatch)
+    problems, content = check(project.root, TODAY)
+    assert converted == [] and not problems.failed(False)
+    shown = {s.id: sanitize.markdown_to_html(s.body) for s in content.stories}
+    assert "picnic in the park" in shown["park"] and "now they are home" in shown["home"]
+
+    project.story("park.md", STORY.replace("now they are home", "now they fly kites"))
+    _new_process(monkeypatch)
+    converted = _conversions(monkeypatch)
+    problems, content = check(project.root, TODAY)
+    assert [text for text in converted if "kites" in text] and not [
+        text for text in converted if "now they are home" in text]
+    assert "fly kites" in sanitize.markdown_to_html(
+        next(s for s in content.stories if s.id == "park").body)
+    # the version no story has any more is not kept
+    assert "picnic" not in kept.read_text(encoding="utf-8")
+
+    _new_process(monkeypatch)
+    monkeypatch.setattr(sanitize, "_code", lambda: "another version")
+    converted = _conversions(monkeypatch)
+    check(project.root, TODAY)
+    assert len(converted) >= 2  # both stories
+
+
+def test_a_damaged_or_tampered_cache_changes_nothing_a_reader_sees(project, monkeypatch):
+    """A cache that is not JSON is ignored; one whose HTML was rewritten to carry script gets
+    no script onto the page: what it holds is sanitised again."""
+    import json
+
+    project.story("home.md")
+    config = scratch_config(project)
+    _new_process(monkeypatch)
+    build_site(project.root, project.root / "site", config, TODAY)
+    kept = project.root / ".cache" / "markdown" / "rendered.json"
+    stored = json.loads(kept.read_text(encoding="utf-8"))
+    assert len(stored["html"]) == 1
+
+    kept.write_text("{not json", encoding="utf-8")
+    _new_process(monkeypatch)
+    build_site(project.root, project.root / "site", config, TODAY)
+    article = content(page(project.root / "site", "stories/home"))
+    assert "now they are home" in article.get_text()
+
+    for digest in stored["html"]:
+        stored["html"][digest] = ("<p>Tampered.</p><script>alert(1)</script>"
+                                  "<img src=x onerror=alert(1)><a href='javascript:alert(1)'>x</a>")
+    kept.write_text(json.dumps(stored), encoding="utf-8")
+    _new_process(monkeypatch)
+    build_site(project.root, project.root / "site", config, TODAY)
+    article = content(page(project.root / "site", "stories/home"))
+    assert "Tampered." in article.get_text()  # (only a cache's writer can do this)
+    assert article.find("script") is None
+    assert not [tag for tag in article.find_all(True) if "onerror" in tag.attrs]
+    assert not [a for a in article.find_all("a") if "javascript" in (a.get("href") or "")]

@@ -18,11 +18,11 @@ from pathlib import Path
 from reunify.content import editions
 from reunify.content.load import Content, load_stories
 from reunify.content.problems import ContentError, Problems
-from reunify.content.sanitize import remember, rendered
+from reunify.content.sanitize import keep_rendered, remember, rendered
 from reunify import engine
 from reunify.engine import workspace
 from reunify.engine.pipeline import build_date, load_checked, render_edition
-from reunify.outputs import hosting
+from reunify.outputs import hosting, images
 from reunify.outputs.search_index import RAM_DISK, scratch_folder
 
 
@@ -229,7 +229,8 @@ def _build_side_by_side(root: Path, today, strict: bool, config_file: Path, outs
     other editions; return every edition's search copies, not yet indexed. Runs in a child of
     `build_site`, so that the content and the pages are gone before Pagefind runs."""
     # while this process loads the content, the other processor renders the stories' Markdown
-    # (both editions need it: 1.7 s each at national size)
+    # (both editions need it: 1.7 s each at national size) that earlier runs have not
+    keep_rendered(images.cache_folder(root, "markdown"))
     stories = _fork(lambda: rendered(_story_texts(root)))
 
     def take_rendered():  # before the privacy check, which reads the stories as rendered

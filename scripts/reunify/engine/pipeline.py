@@ -15,11 +15,12 @@ from pathlib import Path
 
 from reunify.content import editions, load, toolkit_text, validate
 
+from reunify.outputs import images
 from reunify.site import index
 from reunify.site.localize import localize, untranslated_block
 from reunify.content.problems import ContentError, Problems
 from reunify.site.render import RECORD_KINDS, Output, Renderer
-from reunify.content.sanitize import markdown_to_html
+from reunify.content.sanitize import keep_rendered, markdown_to_html, save_rendered
 from reunify.site.strings import Strings
 from reunify.content.yamlsource import read_text
 
@@ -88,11 +89,13 @@ def check(root: Path, today: date, *, strict: bool = False,
     called between them (a build takes the stories' Markdown, rendered meanwhile in another
     process, which the privacy check reads)."""
     problems = Problems(root=root)
+    keep_rendered(images.cache_folder(root, "markdown"))
     with long_lived():
         content = load.load(root, problems)
         if loaded is not None:
             loaded()
         validate.check(content, today, problems, strict=strict)
+        save_rendered()
         content.toolkit = toolkit_text.load(root, problems)
         _check_campaign_posts(content, problems)
     return problems, content

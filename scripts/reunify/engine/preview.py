@@ -20,6 +20,8 @@ from reunify.content import editions, load, toolkit_text, validate
 from reunify.engine.output import Asset, Page
 from reunify.engine.pipeline import Checked, long_lived, read_intros, render_edition
 from reunify.content.problems import ContentError, Problems
+from reunify.content.sanitize import keep_rendered, save_rendered
+from reunify.outputs import images
 from reunify.site.render import Subset
 
 
@@ -67,6 +69,7 @@ class Preview:
         """Read what changed, check everything, render what is needed; raise ContentError."""
         first = self._records is None
         problems = Problems(root=self.root)
+        keep_rendered(images.cache_folder(self.root, "markdown"))
         # a new day can end a drive or a family's consent: everything is looked at again
         key = (_fingerprint(self._records_files()), today)
         full = key != self._records_key
@@ -86,6 +89,8 @@ class Preview:
         # the list of untranslated text is long at national size; said once, at the start
         validate.check(content, today, problems, translations=first)
         content.toolkit = toolkit_text.load(self.root, problems)
+        if full:
+            save_rendered()
         if problems.failed(False):
             raise ContentError(problems)
         self._records_key, self._records, self._record_problems = key, records, record_problems
