@@ -161,3 +161,21 @@ def test_a_big_hub_can_give_resources_and_partners_their_section_s_card(project,
     assert not (site / "organizations" / "helpers" / "card.png").exists()
     assert image("drives/towels") == "drives/towels/card.png"
     assert (site / "drives" / "towels" / "card.png").is_file()
+
+
+def test_a_card_leads_to_its_record_from_a_list_at_any_depth(project, tmp_path):
+    """A record's card is rendered once and shown on lists at several depths: from each, its
+    title leads to the record's page and its picture loads; text that spells the card's
+    stand-in for the way up is shown as written."""
+    title = "Guide <rf-up-to-root> 0"
+    project.resources(extra=guides(2, lambda i: title if i == 0 else f"Guide {i}"))
+    site = tmp_path / "site"
+    build_site(project.root, site, scratch_config(project), TODAY)
+    for here in ("resources/", "organizations/helpers/", "resources/formats/guide/"):
+        cards = content(page(site, here)).select(".rf-card--resource")
+        card = next(c for c in cards if "0" in c.select_one(".rf-card__title").get_text())
+        assert card.select_one(".rf-card__title").get_text(strip=True) == title
+        link = card.select_one(".rf-card__title a")["href"]
+        assert _target(here, link) == "resources/guide-0", (here, link)
+        picture = _target(here, card.select_one("img")["src"])
+        assert (site / picture).is_file(), (here, picture)

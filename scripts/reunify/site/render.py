@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 from babel import Locale
 from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from reunify.content import geography, links
 from reunify.content.editions import DEFAULT
@@ -125,6 +125,11 @@ def page_title(source) -> str:
     return heading[1] if heading else source.stem.replace("-", " ").capitalize()
 
 
+# The way up to the site's root in a card rendered for every depth: written unescaped, so no
+# text of the content can spell it (content is escaped or sanitised, and this is no tag it allows).
+_UP = Markup("<rf-up-to-root>")
+
+
 def relative(from_url: str, to_url: str) -> str:
     """A link from the page at `from_url` to `to_url`, both relative to the site root: up to
     the root, then down. (It depends only on the depth of `from_url`, so a card rendered once
@@ -185,6 +190,7 @@ class Renderer:
         self.env.globals["card"] = self.card
         self.page_url = ""
         self._cards: dict[tuple, str] = {}
+        self._any_depth = False  # a card is being rendered for every depth (`card`)
         self._pictures: dict[str, tuple] = {}
         # Text as plain text, for attributes and <option>s, where markup cannot go.
         self.env.filters["plain"] = lambda value: str(value)
@@ -207,16 +213,29 @@ class Renderer:
 
     def _link(self, target: str) -> str:
         """A link from the page being rendered. The page is the renderer's, not the template
-        context's, so that the macros can be imported once rather than with every page."""
+        context's, so that the macros can be imported once rather than with every page.
+        While a card is rendered for every depth at once, the way up is a stand-in (`_UP`)."""
+        if self._any_depth and target and "://" not in target and \
+                not target.startswith(("mailto:", "tel:", "#")):
+            return _UP + escape(target)
         return relative(self.page_url, target)
 
     def card(self, kind: str, record, level: int = 3) -> Markup:
-        """A record's card, rendered once per depth of page and heading level: a resource
-        appears on half a dozen listings."""
-        key = (kind, id(record), level, self.page_url.count("/"))
+        """A record's card, rendered once per heading level with a stand-in for the way up to
+        the site's root, then made for each depth of page (a link depends on nothing else,
+        `relative`): a resource appears on half a dozen listings at three depths."""
+        depth = self.page_url.count("/")
+        key = (kind, id(record), level, depth)
         html = self._cards.get(key)
         if html is None:
-            html = self._cards[key] = self._card_macros[kind](record, level)
+            template = self._cards.get(key[:3])
+            if template is None:
+                self._any_depth = True
+                try:
+                    template = self._cards[key[:3]] = self._card_macros[kind](record, level)
+                finally:
+                    self._any_depth = False
+            html = self._cards[key] = str(template).replace(str(_UP), "../" * depth)
         return Markup(html)
 
     def state_name(self, code: str) -> str:
