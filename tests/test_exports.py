@@ -276,3 +276,26 @@ def test_a_csv_cell_is_neutralised_as_owasp_recommends(value, cell):
     from reunify.outputs.exports import csv_cell
 
     assert csv_cell(value) == cell
+
+
+def test_the_calendars_are_the_same_bytes_at_every_build():
+    """The same events give the same calendar files in every run (Python's set order, which
+    changes between runs, no longer orders their time zones): a host or a subscriber's
+    calendar sees a changed file only when an event changed."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("import hashlib, sys; from pathlib import Path; from datetime import date\n"
+              "from reunify.engine.pipeline import load_checked\n"
+              "from reunify.site.index import build\n"
+              "from reunify.outputs.syndication import calendars\n"
+              "checked = load_checked(Path(sys.argv[1]), date(2026, 11, 22))\n"
+              "files = calendars(build(checked.content, checked.today), lambda u: u, 'h')\n"
+              "print(hashlib.sha256(b''.join(files[k] for k in sorted(files))).hexdigest(),"
+              " files['events.ics'].count(b'BEGIN:VTIMEZONE'))\n")
+    runs = [subprocess.run([sys.executable, "-c", script, str(SAMPLE)], capture_output=True,
+                           text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed})
+            .stdout.split() for seed in ("1", "2", "3", "4")]
+    assert int(runs[0][1]) >= 2, "the sample's events.ics has several time zones to order"
+    assert len({digest for digest, _ in runs}) == 1

@@ -114,6 +114,16 @@ def _years(first: date, last: date) -> tuple[date, date]:
     return date(first.year, 1, 1), date(last.year + 1, 1, 1)
 
 
+def _add_timezones(calendar, first: date, last: date) -> None:
+    """The time zones the events use, in the order of their names (icalendar adds them in the
+    order of a set, which changes from one run to the next: the same events gave other bytes,
+    which hosts and caches take for a changed file)."""
+    calendar.add_missing_timezones(*_years(first, last))
+    zones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
+    others = [c for c in calendar.subcomponents if c.name != "VTIMEZONE"]
+    calendar.subcomponents[:] = sorted(zones, key=lambda zone: str(zone.get("TZID"))) + others
+
+
 def calendars(site: Site, permalink, host: str) -> dict[str, bytes]:
     """events.ics with every event, and events/<id>/event.ics for each 'add to calendar' link."""
     files = {}
@@ -122,11 +132,11 @@ def calendars(site: Site, permalink, host: str) -> dict[str, bytes]:
     for event in events:
         single = _calendar()
         single.add_component(_vevent(site, event, permalink, host))
-        single.add_missing_timezones(*_years(event.starts.date(), event.ends.date()))
+        _add_timezones(single, event.starts.date(), event.ends.date())
         files[f"events/{event.id}/event.ics"] = single.to_ical()
         everything.add_component(_vevent(site, event, permalink, host))
     if events:
-        everything.add_missing_timezones(*_years(min(e.starts for e in events).date(),
-                                                 max(e.ends for e in events).date()))
+        _add_timezones(everything, min(e.starts for e in events).date(),
+                       max(e.ends for e in events).date())
     files[CALENDAR] = everything.to_ical()
     return files
