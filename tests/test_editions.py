@@ -446,6 +446,60 @@ def test_editions_built_side_by_side_are_the_editions_built_in_turn(tmp_path, mo
 
 
 
+def test_with_memory_for_one_search_index_the_editions_are_indexed_one_after_the_other(
+        tmp_path, monkeypatch):
+    """Pagefind takes about 85 KB a page while it indexes (1.2 GB a national edition): with
+    memory for both editions' indexes they are made at once; with room for one only, the
+    second waits for the first; the site is the same."""
+    from reunify.commands import build as cli
+    from reunify.outputs import search_index
+
+    events, start = [], search_index.SearchCopies.index
+    finish = search_index.Indexing.wait
+
+    def index(self, site):
+        events.append(("start", site.name, self.memory_needed()))
+        return start(self, site)
+
+    def wait(self, **kwargs):
+        finish(self, **kwargs)
+        events.append(("end", None, self.memory))
+
+    monkeypatch.setattr(search_index.SearchCopies, "index", index)
+    monkeypatch.setattr(search_index.Indexing, "wait", wait)
+    built, sizes = {}, []
+    for room in ("plenty", "one"):
+        events.clear()
+        # room for the bigger edition's index, not for both (their sizes from the first build)
+        monkeypatch.setattr(cli, "memory_available",
+                            lambda: 1 << 40 if room == "plenty" else max(sizes) + 1)
+        site = tmp_path / f"site-{room}"
+        build_site(SAMPLE, site, SAMPLE / "mkdocs.yml", TODAY, parallel=True)
+        kinds = [kind for kind, _, _ in events]
+        sizes = [memory for kind, _, memory in events if kind == "start"]
+        # each edition's estimate: 85 KB for each of its indexed pages
+        assert len(sizes) == 2 and min(sizes) >= 20 * search_index.PAGEFIND_MEMORY_PER_PAGE
+        assert kinds == (["start", "start", "end", "end"] if room == "plenty" else
+                         ["start", "end", "start", "end"])
+        built[room] = {p.relative_to(site).as_posix(): p.read_bytes()
+                       for p in sorted(site.rglob("*")) if p.is_file()}
+    assert site_differences(built["plenty"], built["one"]) == []
+
+
+def test_reunify_memory_sets_how_much_memory_a_build_plans_for(monkeypatch):
+    from reunify.commands.build import memory_available
+
+    monkeypatch.delenv("REUNIFY_MEMORY", raising=False)
+    machine = memory_available()
+    assert machine is None or machine > 0
+    for setting, expected in (("1.5G", 3 << 29), ("800M", 800 << 20), ("2048k", 2 << 20)):
+        monkeypatch.setenv("REUNIFY_MEMORY", setting)
+        assert memory_available() == (expected if machine is None else min(machine, expected))
+    monkeypatch.setenv("REUNIFY_MEMORY", "a lot")
+    with pytest.raises(ValueError, match="REUNIFY_MEMORY: expected a size such as 2G"):
+        memory_available()
+
+
 @pytest.mark.parametrize("parallel", [True, False], ids=["side by side", "in turn"])
 def test_content_errors_are_reported_whole_when_the_editions_are_built_side_by_side(
         project, tmp_path, capfd, parallel):

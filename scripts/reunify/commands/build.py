@@ -81,6 +81,77 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
+def _size(text: str) -> int | None:
+    """Bytes in '1.5G', '800M', '2048K' or a plain number; None if it is none of these."""
+    text = text.strip().upper().removesuffix("B")
+    scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}.get(text[-1:], 1)
+    try:
+        return int(float(text.rstrip("KMGT")) * scale)
+    except ValueError:
+        return None
+
+
+def _cgroup_room() -> int | None:
+    """What this process's control group (a container's, a CI job's) lets it take still, if it
+    has a limit: control groups v2, then v1."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controllers == "":
+            files = (Path("/sys/fs/cgroup") / path.lstrip("/"), "memory.max", "memory.current")
+        elif "memory" in controllers.split(","):
+            files = (Path("/sys/fs/cgroup/memory") / path.lstrip("/"), "memory.limit_in_bytes",
+                     "memory.usage_in_bytes")
+        else:
+            continue
+        try:
+            limit = (files[0] / files[1]).read_text().strip()
+            used = int((files[0] / files[2]).read_text())
+        except (OSError, ValueError):
+            continue
+        if limit.isdigit() and int(limit) < 1 << 60:  # v1 writes "no limit" as a huge number
+            return max(0, int(limit) - used)
+    return None
+
+
+def memory_available() -> int | None:
+    """Bytes the build can still take: the system's available memory, or less where a control
+    group limits it, or $REUNIFY_MEMORY (e.g. `2G`) if that is less. None if unknown."""
+    found = []
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                found.append(int(line.split()[1]) * 1024)
+    except (OSError, ValueError, IndexError):
+        pass
+    room = _cgroup_room()
+    if room is not None:
+        found.append(room)
+    setting = os.environ.get("REUNIFY_MEMORY", "").strip()
+    if setting:
+        size = _size(setting)
+        if size is None or size <= 0:
+            raise ValueError(f"REUNIFY_MEMORY: expected a size such as 2G or 1500M, found "
+                             f"{setting!r}; set it to the memory the build may use, or unset it")
+        found.append(size)
+    return min(found) if found else None
+
+
+def _start_indexing(indexing: list, copies, site: Path) -> None:
+    """Start Pagefind on an edition's search copies; first wait for those already running
+    until there is memory for this one too (each takes about 85 KB a page: 1.2 GB for a
+    national edition, and two at once were a national build's peak)."""
+    room = memory_available()
+    while indexing and room is not None and \
+            sum(run.memory for run in indexing) + copies.memory_needed() > room:
+        _finish_first(indexing)
+        room = memory_available()
+    indexing.append(copies.index(site))  # listed as soon as started, to be stopped
+
+
 def _build_edition(checked, config_file: Path, language: str, out: Path, scratch: Path) -> list:
     """Build one edition into `out`; return its search copies, not yet indexed, with the
     folder their index goes to."""
@@ -264,7 +335,8 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
     With more than one processor (or `parallel=True`) and more than one edition, a child
     process loads the content and builds English while its own child builds the other
     editions (the content is loaded and checked once, and shared); when both have ended,
-    Pagefind indexes every edition at once, in the memory they have given back. With one
+    Pagefind indexes every edition at once, in the memory they have given back, or one
+    after the other where the memory available (`memory_available`) does not hold both. With one
     processor, everything happens in this process, and Pagefind indexes an edition while the
     next one is built."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -295,7 +367,7 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
             child = _fork(lambda: _build_side_by_side(root, today, strict, config_file, outs,
                                                       scratch))
             for copies, site in child.join():
-                indexing.append(copies.index(site))  # listed as soon as started, to be stopped
+                _start_indexing(indexing, copies, site)
         else:
             checked = load_checked(root, today, strict=strict)
             report_warnings(checked.problems)
