@@ -725,7 +725,8 @@ def main() -> int:
             ("editions built", ", ".join(result["editions"])
              + "; with more than one processor a child process loads "
                "the content and builds English while its own child builds Spanish, then "
-               "Pagefind indexes both at once"),
+               "Pagefind indexes both at once (one after the other where the memory available "
+               "does not hold both)"),
             ("generating it", f"{generated:.1f} s"),
             ("load and validate", f"{t['load and validate']:.1f} s"),
             ("index and render pages (all editions, one after the other)",
