@@ -340,3 +340,21 @@ def test_a_damaged_or_tampered_cache_changes_nothing_a_reader_sees(project, monk
     assert article.find("script") is None
     assert not [tag for tag in article.find_all(True) if "onerror" in tag.attrs]
     assert not [a for a in article.find_all("a") if "javascript" in (a.get("href") or "")]
+
+
+def test_a_story_from_the_cache_is_the_story_rendered_afresh(project, monkeypatch):
+    """What the cache gives back (sanitised again) is, byte for byte, what rendering gives,
+    for hostile Markdown too."""
+    from reunify.content import sanitize
+
+    texts = HOSTILE + ["# Title\n\nA *quote*: \u201chome\u201d & \u2018more\u2019 <b>bold</b>",
+                       "| a | b |\n|---|---|\n| 1 | 2 |\n\n> said &amp; done\n\n[x](https://a.org/?q=1&b=2)"]
+    _new_process(monkeypatch)
+    sanitize.keep_rendered(project.root / ".cache" / "markdown")
+    fresh = [sanitize.markdown_to_html(text) for text in texts]
+    sanitize.save_rendered()
+    _new_process(monkeypatch)
+    converted = _conversions(monkeypatch)
+    sanitize.keep_rendered(project.root / ".cache" / "markdown")
+    assert [sanitize.markdown_to_html(text) for text in texts] == fresh
+    assert converted == []

@@ -243,6 +243,10 @@ class _Kept:
                             encoding="utf-8")
             os.replace(part, self.file)  # another process reading it sees the old or the new
         except OSError:
+            try:
+                part.unlink(missing_ok=True)
+            except (OSError, NameError):
+                pass
             return  # a cache that cannot be written only costs time
         self.html, self.changed = keep, False
 
