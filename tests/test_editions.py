@@ -486,7 +486,8 @@ def test_with_memory_for_one_search_index_the_editions_are_indexed_one_after_the
     assert site_differences(built["plenty"], built["one"]) == []
 
 
-def test_reunify_memory_sets_how_much_memory_a_build_plans_for(monkeypatch):
+def test_reunify_memory_sets_how_much_memory_a_build_plans_for(monkeypatch, tmp_path,
+                                                                  capsys):
     from reunify.commands.build import memory_available
 
     monkeypatch.delenv("REUNIFY_MEMORY", raising=False)
@@ -498,6 +499,11 @@ def test_reunify_memory_sets_how_much_memory_a_build_plans_for(monkeypatch):
     monkeypatch.setenv("REUNIFY_MEMORY", "a lot")
     with pytest.raises(ValueError, match="REUNIFY_MEMORY: expected a size such as 2G"):
         memory_available()
+    # the build says so at once, and leaves no site
+    assert main(["build", "--root", str(SAMPLE), "--site-dir", str(tmp_path / "site")]) == 1
+    assert "REUNIFY_MEMORY: expected a size such as 2G or 1500M, found 'a lot'" in \
+        capsys.readouterr().err
+    assert not (tmp_path / "site").exists()
 
 
 @pytest.mark.parametrize("parallel", [True, False], ids=["side by side", "in turn"])

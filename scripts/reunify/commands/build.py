@@ -341,6 +341,7 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
     next one is built."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     mkdocs_logging(verbose)
+    memory_available()  # a wrong REUNIFY_MEMORY is said before any work, not after it
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     for leftover in site_dir.parent.glob(".site-previous-*"):
         _remove_in_background(leftover)
