@@ -328,3 +328,37 @@ def test_templates_compiled_once_are_compiled_again_when_edited(tmp_path):
     assert render() == "\n<b>&lt;Ana &amp; Luis&gt;</b>\n"  # other whitespace, own code
     (tmp_path / "card.html").write_text("<i>{{ name }}</i>")
     assert render(trim_blocks=True) == "<i>&lt;Ana &amp; Luis&gt;</i>"
+
+
+def test_an_edition_rendered_in_two_processes_is_the_edition_rendered_in_one():
+    """The preview's start renders the resources section in a forked child while it renders
+    the rest (and the data files): every page and file is what one process makes. Run in a
+    process of its own, which has no other thread and so can fork."""
+    import subprocess
+    import sys
+
+    from conftest import SAMPLE
+
+    script = ("import sys; from pathlib import Path; from datetime import date\n"
+              "from reunify.engine import pipeline, processes\n"
+              "forks, fork = [], processes.fork\n"
+              "processes.fork = lambda work: forks.append(work) or fork(work)\n"
+              "checked = pipeline.load_checked(Path(sys.argv[1]), date(2026, 11, 22))\n"
+              "made = {}\n"
+              "for two in (True, False):\n"
+              "    out = pipeline.render_edition(checked, 'en', pictures=False,\n"
+              "                                  two_processes=two).output\n"
+              "    made[two] = [(p.src_uri, p.title, p.html, p.description, p.jsonld, p.card,\n"
+              "                  p.share) for p in out.pages] + [\n"
+              "        (a.path, a.content, a.source) for a in out.assets]\n"
+              "assert len(forks) == 1 and processes.can_fork(), 'no second process'\n"
+              "assert len(made[True]) > 80 and any('resources/' in str(i[0]) for i in made[True])\n"
+              "assert made[True] == made[False], [a[0] for a, b in zip(made[True], made[False])\n"
+              "                                   if a != b][:5]\n"
+              "print('same')\n")
+    done = subprocess.run([sys.executable, "-c", script, str(SAMPLE)], capture_output=True,
+                          text=True)
+    if "no second process" in done.stderr:
+        pytest.skip("this machine has one processor: the preview renders in one process")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().endswith("same")

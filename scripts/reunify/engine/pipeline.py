@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from reunify.content import editions, load, toolkit_text, validate
+from reunify.engine import processes
 
 from reunify.outputs import images
 from reunify.site import index
@@ -149,8 +150,11 @@ def _home_intro(intros: dict[str, str], language: str) -> str:
 
 def render_edition(checked: Checked, language: str = editions.DEFAULT, *,
                    site_url: str = "", subset=None, pictures: bool = True,
-                   record_cards=None) -> Prepared:
-    """Stages 3 and 4 for one edition (only the pages a `render.Subset` names, if given)."""
+                   record_cards=None, two_processes: bool = False) -> Prepared:
+    """Stages 3 and 4 for one edition (only the pages a `render.Subset` names, if given).
+    `two_processes`: the resources section (10,000 of a national edition's 15,000 pages) is
+    rendered in a forked child meanwhile, where this process can fork (`processes.can_fork`):
+    the live preview's start, which has one edition to render and two processors."""
     strings = Strings(language)
     content = checked.content
     if language != editions.DEFAULT:
@@ -161,8 +165,15 @@ def render_edition(checked: Checked, language: str = editions.DEFAULT, *,
                         words=checked.content.toolkit, pictures=pictures,
                         site_url=site_url, shared=shared,
                         record_cards=RECORD_KINDS if record_cards is None else tuple(record_cards))
-    return Prepared(site=site, output=renderer.render(subset), problems=checked.problems,
-                    language=language)
+    if two_processes and subset is None and processes.can_fork():
+        child = processes.fork(renderer.resources_section)
+        try:
+            output = renderer.render(resources=child.join)
+        finally:
+            child.kill()
+    else:
+        output = renderer.render(subset)
+    return Prepared(site=site, output=output, problems=checked.problems, language=language)
 
 
 def prepare(root: Path, today: date, *, strict: bool = False, site_url: str = "",

@@ -112,7 +112,8 @@ class Preview:
         self._stories = stories
         checked = Checked(self.root, today, content, problems, intros)
         prepared = render_edition(checked, self.language, site_url=site_url, subset=subset,
-                                  pictures=False, record_cards=self.record_cards)
+                                  pictures=False, record_cards=self.record_cards,
+                                  two_processes=True)
         update = self._merge(prepared.output.pages, prepared.output.assets, subset, problems)
         if full:
             # The pages are kept until the next full render, like the records: what is left

@@ -324,25 +324,36 @@ class Renderer:
 
     # -- the pages --------------------------------------------------------------------------
 
-    def render(self, subset: Subset | None = None) -> Output:
+    def render(self, subset: Subset | None = None, *, resources=None) -> Output:
+        """Every page and file (or only those a `Subset` names). `resources`, if given, is
+        called for the resources section's pages and files instead of making them here: the
+        live preview has them made in a second process (`resources_section`) meanwhile."""
         if subset is not None:
             return self.render_subset(subset)
         out = Output()
         started = time.perf_counter()
         pages = [self.home()]
         pages += self.stories(out)
-        pages += self.resources(out)
-        pages += self.organizations()
-        pages += self.drives()
-        pages += self.events()
-        pages.append(self.page("news.html", "news/", self.t("news.title"), self.t("news.intro"),
-                               items=self.site.news))
-        pages.append(self.data_page())
+        made_here = self.resources(out) if resources is None else None
+        rest = self.organizations()
+        rest += self.drives()
+        rest += self.events()
+        rest.append(self.page("news.html", "news/", self.t("news.title"), self.t("news.intro"),
+                              items=self.site.news))
+        rest.append(self.data_page())
         search = self.page("search.html", "search/", self.t("search.title"),
                            self.t("search.intro"))
         search.searchable = False
-        pages.append(search)
-        pages += self.campaign_years()
+        rest.append(search)
+        rest += self.campaign_years()
+        exported = None
+        if made_here is None:
+            # the data files too, while the other process makes the resources' pages
+            exported = self.export_files() if self.language == DEFAULT else {}
+            made_here, assets = resources()
+            for asset in assets:
+                out.add(asset)
+        pages += made_here + rest
         if self.kit is not None:
             pages.append(self.toolkit(out))
         for page in pages:
@@ -354,7 +365,7 @@ class Renderer:
         out.timings["cards"] = time.perf_counter() - started
         started = time.perf_counter()
         if self.language == DEFAULT:
-            self.exports(out)
+            self.exports(out, exported)
         self.syndication(out)
         self.redirects(out)
         out.timings["exports"] = time.perf_counter() - started
@@ -683,6 +694,11 @@ class Renderer:
                 ("topics", "resources.by_topic", site.resources_by_topic),
                 ("formats", "resources.by_format", site.resources_by_format)]
 
+    def resources_section(self) -> tuple[list[Page], list[Asset]]:
+        """The resources section's pages and files, made apart from the rest (`render`)."""
+        out = Output()
+        return self.resources(out), out.assets
+
     def resources(self, out: Output) -> list[Page]:
         site = self.site
         pages = []
@@ -748,9 +764,13 @@ class Renderer:
                          feeds=[syndication.STORIES_FEED, syndication.RESOURCES_FEED,
                                 syndication.CALENDAR])
 
-    def exports(self, out: Output) -> None:
-        """The data files, one set for all editions (they carry every translation)."""
-        for path, content in exports.data_files(self.site, self.permalink).items():
+    def export_files(self) -> dict[str, bytes]:
+        return exports.data_files(self.site, self.permalink)
+
+    def exports(self, out: Output, files: dict[str, bytes] | None = None) -> None:
+        """The data files, one set for all editions (they carry every translation); `files`,
+        if already made."""
+        for path, content in (self.export_files() if files is None else files).items():
             out.add(Asset(path, content))
 
     def syndication(self, out: Output) -> None:
