@@ -16,12 +16,12 @@ from pathlib import Path
 from reunify.content import editions
 from reunify.content.load import Content, load_stories
 from reunify.content.problems import ContentError, Problems
-from reunify.content.sanitize import keep_rendered, remember, rendered
+from reunify.content.sanitize import remember, rendered
 from reunify import engine
 from reunify.engine import workspace
-from reunify.engine.processes import cpus as _cpus, fork as _fork
-from reunify.engine.pipeline import build_date, load_checked, render_edition
-from reunify.outputs import hosting, images
+from reunify.engine.processes import fork as _fork, worth_forking
+from reunify.engine.pipeline import build_date, keep_rendered_stories, load_checked, render_edition
+from reunify.outputs import hosting
 from reunify.outputs.search_index import RAM_DISK, scratch_folder
 
 
@@ -187,7 +187,7 @@ def _build_side_by_side(root: Path, today, strict: bool, config_file: Path, outs
     `build_site`, so that the content and the pages are gone before Pagefind runs."""
     # while this process loads the content, the other processor renders the stories' Markdown
     # (both editions need it: 1.7 s each at national size) that earlier runs have not
-    keep_rendered(images.cache_folder(root, "markdown"))
+    keep_rendered_stories(root)
     stories = _fork(lambda: rendered(_story_texts(root)))
 
     def take_rendered():  # before the privacy check, which reads the stories as rendered
@@ -249,7 +249,7 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
             if outs[language] != staging:
                 moves.append((outs[language], staging / editions.prefix(language)))
         if parallel is None:
-            parallel = _cpus() > 1 and hasattr(os, "fork")
+            parallel = worth_forking()
         if parallel and len(outs) > 1:
             child = _fork(lambda: _build_side_by_side(root, today, strict, config_file, outs,
                                                       scratch))

@@ -66,6 +66,12 @@ def read_intros(root: Path, problems: Problems) -> dict[str, str]:
     return found
 
 
+def keep_rendered_stories(root: Path) -> None:
+    """Take the stories earlier runs rendered from `.cache/markdown/` beside the content (and
+    keep this run's there, `sanitize.save_rendered`)."""
+    keep_rendered(images.cache_folder(root, "markdown"))
+
+
 @contextmanager
 def long_lived():
     """Build the content, which lives as long as the process, with Python's cyclic garbage
@@ -90,7 +96,7 @@ def check(root: Path, today: date, *, strict: bool = False,
     called between them (a build takes the stories' Markdown, rendered meanwhile in another
     process, which the privacy check reads)."""
     problems = Problems(root=root)
-    keep_rendered(images.cache_folder(root, "markdown"))
+    keep_rendered_stories(root)
     with long_lived():
         content = load.load(root, problems)
         if loaded is not None:

@@ -123,8 +123,13 @@ def fork(work) -> _Child:
     return _Child(work)
 
 
+def worth_forking() -> bool:
+    """Whether a forked child would run beside this process: fork exists, and there is more
+    than one processor."""
+    return hasattr(os, "fork") and cpus() > 1
+
+
 def can_fork() -> bool:
-    """Whether work can go to a forked child here: more than one processor, and no other
-    thread in this process (a fork copies only the thread that makes it, and any lock another
-    thread held stays held in the child)."""
-    return hasattr(os, "fork") and cpus() > 1 and threading.active_count() == 1
+    """`worth_forking`, and no other thread in this process (a fork copies only the thread
+    that makes it, and any lock another thread held stays held in the child)."""
+    return worth_forking() and threading.active_count() == 1

@@ -349,7 +349,7 @@ class Renderer:
         exported = None
         if made_here is None:
             # the data files too, while the other process makes the resources' pages
-            exported = self.export_files() if self.language == DEFAULT else {}
+            exported = self.export_files() if self.language == DEFAULT else None
             made_here, assets = resources()
             for asset in assets:
                 out.add(asset)
