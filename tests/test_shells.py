@@ -110,3 +110,87 @@ def test_a_shell_fills_every_slot():
 def test_no_shell_when_the_theme_changes_the_text_it_is_handed(theme):
     probe, tokens = _probe(theme)
     assert Shell.parse(probe, tokens) is None
+
+
+def _engine_only_config(project) -> Path:
+    """As mkdocs.yml: the navigation names only section fronts, and no plugin but ours takes
+    part in building pages (MkDocs' search plugin would), so a group's pages after its first
+    two are written outside the engine's page loop."""
+    config = scratch_config(project)
+    text = config.read_text().replace("  - search\n", "")
+    config.write_text(text + "nav:\n  - Resources: resources/index.md\n")
+    return config
+
+
+def _build_logged(project, config, out, caplog) -> list[str]:
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger=engine.logger("plugins.reunify").name):
+        build_site(project.root, out, config, TODAY)
+    return [r.getMessage() for r in caplog.records]
+
+
+def _written_later(messages: list[str]) -> int:
+    found = [m for m in messages if "after the engine's page loop" in m]
+    assert found, messages
+    return int(found[0].split("; ")[1].split()[0])
+
+
+@pytest.mark.parametrize("broken", ["probe", "check"])
+def test_pages_after_a_group_that_has_no_good_shell_are_the_themes_pages(
+        project, tmp_path, caplog, monkeypatch, broken):
+    """Where the theme does not give a usable shell (its probe comes back changed, or the
+    group's second page is not the filled shell), the pages written after the engine's loop
+    are rendered through the theme, one by one, and come out as the engine would write them."""
+    project.resources(extra=_hostile_resources())
+    config = _engine_only_config(project)
+    from reunify.engine import shells
+    if broken == "probe":
+        monkeypatch.setattr(shells.Shell, "parse", classmethod(lambda cls, probe, tokens: None))
+    else:
+        real = shells.Shell.fill
+        monkeypatch.setattr(shells.Shell, "fill", lambda self, texts: real(self, texts) + " ")
+    messages = _build_logged(project, config, tmp_path / "later", caplog)
+    assert _written_later(messages) >= 3
+    assert any(m.startswith("0 of ") and "filled in from" in m for m in messages), messages
+    monkeypatch.undo()
+    _without_shells(config)
+    build_site(project.root, tmp_path / "themed", config, TODAY)
+    assert _differences(_files(tmp_path / "later"), _files(tmp_path / "themed")) == []
+
+
+def test_pages_written_after_the_loop_are_linked_and_listed(project, tmp_path, caplog):
+    """A hand-written page's link to a record page written after the engine's loop resolves
+    (and a strict build passes), and the sitemap lists every record page once."""
+    project.resources(extra=_hostile_resources())
+    config = _engine_only_config(project)
+    (project.root / "pages" / "help.md").write_text(
+        "# Help\n\nRead [the last guide](resources/guide-4/index.md).\n", encoding="utf-8")
+    text = config.read_text().replace(
+        "nav:\n", "nav:\n  - Help: help.md\n")
+    config.write_text("site_url: https://hub.example.org/\n" + text)
+    messages = _build_logged(project, config, tmp_path / "site", caplog)
+    assert _written_later(messages) >= 3
+    link = content(page(tmp_path / "site", "help")).find("a", string="the last guide")
+    assert link["href"] == "../resources/guide-4/"
+    assert (tmp_path / "site" / "resources" / "guide-4" / "index.html").is_file()
+    from bs4 import BeautifulSoup
+    sitemap = BeautifulSoup((tmp_path / "site" / "sitemap.xml").read_text(), "xml")
+    listed = [loc.get_text() for loc in sitemap.find_all("loc")]
+    assert sorted(loc for loc in listed if "/resources/guide-" in loc) == sorted(
+        f"https://hub.example.org/resources/guide-{i}/" for i in range(len(HOSTILE)))
+
+
+def test_another_plugin_on_pages_sees_every_page(project, tmp_path, caplog):
+    """With an editor's hook (or another plugin) taking part in building pages, every page goes
+    through the engine's loop, so the hook changes every page."""
+    project.resources(extra=_hostile_resources())
+    config = _engine_only_config(project)
+    (project.root / "hooks.py").write_text(
+        "def on_post_page(output, page, config):\n"
+        "    return output.replace('</body>', '<!-- hooked --></body>')\n", encoding="utf-8")
+    config.write_text(config.read_text() + "hooks:\n  - hooks.py\n")
+    messages = _build_logged(project, config, tmp_path / "site", caplog)
+    assert _written_later(messages) == 0
+    for i in range(len(HOSTILE)):
+        html = (tmp_path / "site" / "resources" / f"guide-{i}" / "index.html").read_text()
+        assert "<!-- hooked --></body>" in html

@@ -35,16 +35,19 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import jinja2
 from markupsafe import escape
+from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as EnginePage
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_build_date, write_file
 
 from reunify import engine
 from reunify.content import editions, toolkit_text
@@ -209,10 +212,71 @@ class _Group:
     filled: int = 0  # pages made from the shell
 
 
-def _texts(page) -> dict[str, str]:
-    return {"slug": page.url.rstrip("/").rpartition("/")[2], "title": page.meta.get("title"),
-            "description": page.meta.get("description"), "jsonld": page.meta.get("jsonld"),
-            "content": page.content}
+def _texts(url: str, meta: dict, content: str) -> dict[str, str]:
+    """A page's slots (`shells.SLOTS`): `meta` as the theme reads it (`_for_theme`)."""
+    return {"slug": url.rstrip("/").rpartition("/")[2], "title": meta.get("title"),
+            "description": meta.get("description"), "jsonld": meta.get("jsonld"),
+            "content": content}
+
+
+def _for_theme(meta: dict) -> dict:
+    """Material writes page.meta.title and description into <title>, the header and
+    <meta content="…"> without escaping (MkDocs templates do not autoescape); a record's title is
+    content, so it is escaped here, where it is handed over."""
+    meta = dict(meta)
+    for key in ("title", "description"):
+        if isinstance(meta.get(key), str):
+            meta[key] = str(escape(meta[key]))
+    return meta
+
+
+# What a plugin can change of a page while MkDocs builds it. Pages are written outside MkDocs'
+# loop only while this plugin is the only one listening (`_Later`).
+PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content", "page_context",
+               "post_page")
+
+
+class _Later(File):
+    """A grouped page after its group's first two: listed among MkDocs' files (so that links to
+    it from hand-written pages resolve and are checked) but not built by MkDocs. Once MkDocs has
+    built the group's first two, and so checked its shell (`_fill`), the plugin writes it:
+    filled in from the shell, or through the theme as MkDocs would (`_write_later`). MkDocs'
+    page loop (a page object, its context, the navigation's and the template's work) took more
+    time for these pages than filling them; they are most of a national hub's pages."""
+
+    as_page = False  # whether MkDocs treats it as a page (only while the plugin builds it)
+    modified = True  # whether this build writes it (a dirty build: only if it changed)
+    key: tuple = ()  # its group (`_group_key`)
+    source = None  # the page (`output.Page`)
+
+    def is_documentation_page(self) -> bool:
+        return self.as_page
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass  # written by the plugin, after the pages MkDocs builds
+
+
+def _later(config, page, key: tuple, modified: bool) -> _Later:
+    file = _Later.generated(config, page.src_uri, content="")
+    file.as_page = True
+    _ = file.dest_uri, file.url, file.abs_dest_path  # addressed as the page it is
+    file.as_page = False
+    file.key, file.source, file.modified = key, page, modified
+    return file
+
+
+class _Listed:
+    """What the sitemap reads of a page written outside MkDocs' loop, as MkDocs' Page sets it."""
+
+    is_link = False
+
+    def __init__(self, file: File, site_url: str | None):
+        self.file, self.page, self.url = file, self, file.url
+        self.update_date = get_build_date()
+        self.canonical_url = self.abs_url = None
+        if site_url:
+            self.canonical_url = urljoin(site_url.rstrip("/") + "/", file.url)
+            self.abs_url = urlsplit(self.canonical_url).path
 
 
 class ReunifyPlugin(BasePlugin[ReunifyConfig]):
@@ -241,6 +305,11 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         self.grouped: dict[str, tuple] = {}  # src_uri: group key (`_group_key`)
         self.csp_hashes: set[str] = set()  # the inline scripts of this edition's pages
         self.groups: dict[tuple, _Group] = {}
+        self.later: list[_Later] = []  # grouped pages the plugin writes (`_Later`)
+        self.written_later = 0
+        self.listed_after: dict[str | None, list[_Later]] = {}  # for the sitemap, by the page
+        # each follows in the order MkDocs was handed them
+        self.nav = self.env = self.files = None  # this build's, for the pages written later
 
     def root(self, config) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -299,7 +368,25 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         env.globals["rf_fill"] = self._fill
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader(
             {FILLED: "{{ rf_fill() }}"})])
+        self.env, self.files = env, files
         return env
+
+    def on_nav(self, nav, *, config, files):
+        self.nav = nav
+        return nav
+
+    def on_template_context(self, context, *, template_name, config):
+        if template_name == "sitemap.xml" and self.listed_after:
+            context["pages"] = self._listed(context["pages"], config.site_url)
+        return context
+
+    def _listed(self, pages, site_url) -> list:
+        """Every page, the ones written outside MkDocs' loop in their places."""
+        found = [_Listed(file, site_url) for file in self.listed_after.get(None, ())]
+        for file in pages:
+            found.append(file)
+            found += [_Listed(later, site_url) for later in self.listed_after.get(file.src_uri, ())]
+        return found
 
     @jinja2.pass_context
     def _fill(self, context) -> str:
@@ -308,7 +395,7 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         page = context["page"]
         key = self.grouped[page.file.src_uri]
         group = self.groups.setdefault(key, _Group())
-        texts = _texts(page)
+        texts = _texts(page.url, page.meta, page.content)
         if group.good:
             group.filled += 1
             return group.shell.fill(texts)
@@ -350,6 +437,8 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         if not self.serving:
             self.html, self.meta, self._metas = {}, {}, {}
             self.grouped, self.groups = {}, {}
+        self.later, self.listed_after = [], {}
+        self.nav = self.env = self.files = None
         self.indexing, self.scratch = None, None  # `reunify build` sets them for each build
         if self.search_process is not None:
             self._finish_preview_index()
@@ -385,8 +474,9 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         in the preview, whose live-reload script is written into every page."""
         if self.serving:
             return output
-        self.csp_hashes |= hosting.inline_hashes(output)
-        return hosting.with_meta(output)
+        hashes = hosting.inline_hashes(output)
+        self.csp_hashes |= hashes
+        return hosting.with_meta(output, hashes)
 
     def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
         if template_name.endswith(".html"):  # the 404 page
@@ -394,12 +484,46 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         return output_content
 
     def on_post_page(self, output: str, *, page, config) -> str:
+        return self._finished(output, page.file.dest_uri)
+
+    def _finished(self, output: str, dest_uri: str) -> str:
+        """A page as written: the preview's problems banner, the security policy, and its
+        search copy taken."""
         if self.banner is not None:
             output = _BODY.sub(lambda m: m.group(0) + self.banner, output, count=1)
         output = self._secured(output)
         if self.copies is not None:
-            self.copies.add(page.file.dest_uri, output)
+            self.copies.add(dest_uri, output)
         return output
+
+    def _write_later(self, config) -> None:
+        """The pages MkDocs was not asked to build (`_Later`): each filled in from its group's
+        shell where the group's second page matched it, else built through the theme as
+        MkDocs builds a page (the same steps, this plugin's included)."""
+        later, self.later = self.later, []
+        self.written_later = 0
+        for file in later:
+            if not file.modified:  # a dirty build (the preview) leaves it as it was written
+                continue
+            self.written_later += 1
+            group = self.groups.get(file.key)
+            if group is None or not group.good:
+                file.as_page = True
+                page = EnginePage(None, file, config)
+                mkdocs_build._populate_page(page, config, self.files)
+                mkdocs_build._build_page(page, config, self.files.documentation_pages(),
+                                         self.nav, self.env)
+                continue
+            group.filled += 1
+            html = group.shell.fill(_texts(file.url, _for_theme(self.meta[file.src_uri]),
+                                           self.html[file.src_uri]))
+            write_file(self._finished(html, file.dest_uri).encode(
+                "utf-8", errors="xmlcharrefreplace"), file.abs_dest_path)
+
+    def _alone_on_pages(self, config) -> bool:
+        """Whether no other plugin (or hook) takes part in building pages."""
+        return all(getattr(method, "__self__", None) is self for event in PAGE_EVENTS
+                   for method in config.plugins.events.get(event, ()))
 
     def _content(self, config):
         """(pages, assets, addresses changed since the last build or None for all, problems)."""
@@ -472,12 +596,31 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
                             if key is not None and sizes[key] > 2}
         if changed is None:
             self._metas = {}
+        # A group's pages after its first two are written by the plugin (`_Later`), where the
+        # navigation is the `nav` setting's (without one, it lists every page), and never a
+        # page the navigation names (MkDocs makes its page object with the navigation)
+        later = bool(self.grouped) and bool(config.nav) and self._alone_on_pages(config)
+        in_nav = _nav_pages(config.nav) if later else set()
+        self.later, self.listed_after = [], {}
+        built: dict[tuple, int] = {}  # pages of each group handed to MkDocs
+        last = None  # the last page handed to MkDocs
         for page in pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"{config.docs_dir}/{page.src_uri} would replace the generated "
                                   f"page /{page.url}; rename or remove the hand-written file")
-            file = File.generated(config, page.src_uri, content="")
-            _mark(file, changed is None or page.src_uri in changed)
+            modified = changed is None or page.src_uri in changed
+            key = self.grouped.get(page.src_uri)
+            if later and key is not None and built.get(key, 0) >= 2 and \
+                    page.src_uri not in in_nav:
+                file = _later(config, page, key, modified)
+                self.later.append(file)
+                self.listed_after.setdefault(last, []).append(file)
+            else:
+                file = File.generated(config, page.src_uri, content="")
+                _mark(file, modified)
+                if key is not None:
+                    built[key] = built.get(key, 0) + 1
+                last = page.src_uri
             files.append(file)
             self.html[page.src_uri] = page.html
             known = self._metas.get(id(page))  # a preview keeps the pages that did not change
@@ -497,6 +640,9 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         for file in fallbacks:
             files.append(file)
         self.untranslated = {file.src_uri for file in fallbacks}
+        if self.later and self.copies is not None:  # in the order of MkDocs' page loop
+            self.copies.expect(file.dest_uri for file in files
+                               if file.is_documentation_page() or isinstance(file, _Later))
         return files
 
     def _english_fallbacks(self, files: Files, config, generated: set[str]) -> list[File]:
@@ -546,17 +692,10 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         return page
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
-        # Material writes page.meta.title and description into <title>, the header and
-        # <meta content="…"> without escaping (MkDocs templates do not autoescape); a record's
-        # title is content, so it is escaped here, where it is handed over.
         generated = self.meta.get(page.file.src_uri)
-        if generated is not None:
-            page.meta = dict(generated)
-            if page.file.src_uri in self.grouped:
-                page.meta["template"] = FILLED
-        for key in ("title", "description"):
-            if isinstance(page.meta.get(key), str):
-                page.meta[key] = str(escape(page.meta[key]))
+        page.meta = _for_theme(page.meta if generated is None else generated)
+        if page.file.src_uri in self.grouped:
+            page.meta["template"] = FILLED
         return markdown
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
@@ -571,14 +710,15 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         return html
 
     def on_post_build(self, *, config) -> None:
+        self._write_later(config)
         if not self.serving:  # merged into _headers by `commands/build.py` (`hosting.finish`)
             (Path(config.site_dir) / hosting.HASHES_FILE).write_text(
                 json.dumps(sorted(self.csp_hashes)), encoding="utf-8")
         self.csp_hashes = set()
         if self.groups:
-            log.info("%d of %d pages filled in from %d shells", sum(
-                g.filled for g in self.groups.values()), len(self.html), sum(
-                g.good for g in self.groups.values()))
+            log.info("%d of %d pages filled in from %d shells; %d written after the engine's "
+                     "page loop", sum(g.filled for g in self.groups.values()), len(self.html),
+                     sum(g.good for g in self.groups.values()), self.written_later)
         copies, self.copies = self.copies, None
         if copies is None:
             return

@@ -78,14 +78,15 @@ def policy(hashes: set[str], *, meta: bool = False) -> str:
     return "; ".join(parts)
 
 
-def meta_tag(html: str) -> str:
+def meta_tag(html: str, hashes: set[str] | None = None) -> str:
+    """The policy of a page as a meta tag; `hashes`: its `inline_hashes`, if already known."""
     return ('<meta http-equiv="Content-Security-Policy" content="'
-            + policy(inline_hashes(html), meta=True) + '">')
+            + policy(inline_hashes(html) if hashes is None else hashes, meta=True) + '">')
 
 
-def with_meta(html: str) -> str:
+def with_meta(html: str, hashes: set[str] | None = None) -> str:
     """The page with its policy as the first thing after its character set."""
-    tag = meta_tag(html)
+    tag = meta_tag(html, hashes)
     marker = '<meta charset="utf-8">'
     if marker in html:
         return html.replace(marker, marker + "\n" + tag, 1)

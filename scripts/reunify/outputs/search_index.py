@@ -157,6 +157,20 @@ class SearchCopies:
         folder), or the copies already in `folder`."""
         self.folder = folder or workspace.make("reunify-search-", scratch or scratch_folder())
         self.pages = 0  # written so far
+        self.expected: set[str] = set()  # made empty (`expect`), not yet written
+
+    def expect(self, dest_uris) -> None:
+        """Make the copies' files, empty, in the order of `dest_uris`. Pagefind numbers pages
+        in the order it finds them (on a RAM disk, the order their files were made), and pages
+        can be finished in another order than MkDocs is handed them (`mkdocs_plugin._Later`);
+        this keeps the index the same whichever order they are finished in. Those that get
+        no copy are removed before Pagefind runs."""
+        for dest_uri in dest_uris:
+            if indexed(dest_uri) and dest_uri not in self.expected:
+                path = self.folder / dest_uri
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.touch()
+                self.expected.add(dest_uri)
 
     def add(self, dest_uri: str, html: str) -> None:
         if not indexed(dest_uri):
@@ -180,6 +194,7 @@ class SearchCopies:
         path = self.folder / dest_uri
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(copy, encoding="utf-8")
+        self.expected.discard(dest_uri)
         self.pages += 1
 
     def memory_needed(self) -> int:
@@ -187,6 +202,9 @@ class SearchCopies:
         return self.pages * PAGEFIND_MEMORY_PER_PAGE
 
     def index(self, site: Path) -> Indexing:
+        for dest_uri in self.expected:  # pages that turned out to have nothing to index
+            (self.folder / dest_uri).unlink(missing_ok=True)
+        self.expected = set()
         return Indexing(self.folder, site, self.memory_needed())
 
     def discard(self) -> None:
