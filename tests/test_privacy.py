@@ -223,3 +223,40 @@ def test_a_given_name_in_the_file_name_is_a_warning(project):
     assert [(p.file, p.field, p.severity, p.message.split("'")[1])
             for p in _problems(project).items] == [
         ("stories/jasmine-comes-home.md", "file name", "warning", "jasmine")]
+
+
+def test_the_check_in_two_processes_finds_what_one_process_finds(project, monkeypatch):
+    """Where a second processor checks every other field (a national hub's stories), every
+    problem is reported as the check in one process reports it, each once."""
+    from reunify.content import validate
+    from reunify.engine import processes
+
+    changes = [("They worked hard", "In the end, Jayden and his mother worked hard"),
+               ("They worked hard", "The mother wrote to mom@example.com and worked"),
+               ("They worked hard", "Her friend Jasmine Carter came along. They worked hard"),
+               ("title: A family home again", "title: Jayden is home"),
+               ("summary: A mother", "summary: Jayden's mother"),
+               ("They worked hard", "They worked hard after a 2 hour drive")]
+    for i in range(30):
+        old, new = changes[i % len(changes)]
+        project.story(f"home-{i}.md", LISTED.replace(old, new).replace(
+            "now they are home", f"now they are home, story {i}"))
+    forks, found_here = [], []
+    real_fork, real_find = processes.fork, validate._find
+    monkeypatch.setattr(processes, "fork", lambda work: forks.append(1) or real_fork(work))
+    monkeypatch.setattr(validate, "_find", lambda *key: found_here.append(1) or real_find(*key))
+    monkeypatch.setattr(validate, "FORK_FIELDS", 10 ** 9)
+    monkeypatch.setattr(validate, "_FOUND", {})
+    alone = [p.format() for p in _problems(project).sorted()]
+    checked_alone, found_here[:] = len(found_here), []
+    assert forks == []
+    monkeypatch.setattr(validate, "FORK_FIELDS", 1)
+    monkeypatch.setattr(validate, "_FOUND", {})
+    monkeypatch.setattr(processes, "can_fork", lambda: True)
+    both = [p.format() for p in _problems(project).sorted()]
+    assert forks == [1]
+    assert both == alone
+    # this process checked half the fields: the other half's answers came from the child
+    assert len(found_here) == (checked_alone + 1) // 2
+    assert sum("looks like a person's name" in p for p in both) >= 10
+    assert sum("could identify" in p for p in both) >= 10

@@ -259,7 +259,7 @@ def _new_process(monkeypatch):
 
     monkeypatch.setattr(sanitize, "_RENDERED", {})
     monkeypatch.setattr(sanitize, "_KEPT", sanitize._Kept())
-    validate._findings.cache_clear()
+    monkeypatch.setattr(validate, "_FOUND", {})
 
 
 def _conversions(monkeypatch) -> list[str]:

@@ -11,7 +11,6 @@ import re
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
-from functools import lru_cache
 
 
 from reunify.content import editions, geography, privacy
@@ -22,6 +21,7 @@ from reunify.content.problems import Problems
 from reunify.content.sanitize import address_problems, markdown_to_html, raw_html
 from reunify.site.strings import LOCALES, catalogue_problems, field_descriptions
 from reunify.content.yamlsource import read_text
+from reunify.engine import processes
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".avif"}
 
@@ -261,11 +261,26 @@ def known_names(content: Content) -> privacy.KnownNames:
     return privacy.known_names(tuple(phrase for phrase in phrases if phrase))
 
 
-@lru_cache(maxsize=50_000)
+# What the privacy check found in each field, by everything the finding depends on: the same
+# field gives the same answer, so a preview re-checks only what changed.
+_FOUND: dict[tuple, tuple] = {}
+_FOUND_MOST = 50_000
+
+
 def _findings(text: str, kind: str, names: tuple[str, ...], exceptions: frozenset[str],
               known) -> tuple[tuple[privacy.Finding, ...], tuple[privacy.Finding, ...]]:
-    """(errors, warnings) for one field; the same field gives the same answer, so a preview
-    re-checks only what changed."""
+    """(errors, warnings) for one field."""
+    key = (text, kind, names, exceptions, known)
+    found = _FOUND.get(key)
+    if found is None:
+        found = _find(*key)
+        if len(_FOUND) >= _FOUND_MOST:
+            _FOUND.clear()
+        _FOUND[key] = found
+    return found
+
+
+def _find(text: str, kind: str, names: tuple[str, ...], exceptions: frozenset[str], known):
     if kind == "address":
         words = text.replace("-", " ")
         return (tuple(privacy.private_details(words, names)),
@@ -394,13 +409,56 @@ def _too_deep(problems: Problems, file, line, record=None, field=None) -> None:
                  hint="use at most a few levels of lists and quotes")
 
 
-def _check_privacy(story: StoryFile, content: Content, problems: Problems,
-                   known: privacy.KnownNames) -> None:
+def _privacy_inputs(story: StoryFile, known: privacy.KnownNames) -> tuple:
+    """(names, exceptions, known names) that the privacy check of a story's fields reads."""
     names = tuple(story.meta.private_names)
     exceptions = frozenset(privacy.fold_word(text).strip()
                            for text in story.meta.privacy_exceptions)
     # an exception may be a phrase ("Campus of Hope and Healing") as well as a word ("Hope")
-    known = (known, privacy.known_names(tuple(story.meta.privacy_exceptions)))
+    return names, exceptions, (known, privacy.known_names(tuple(story.meta.privacy_exceptions)))
+
+
+# Fewer fields than this to check are checked in one process (a fork costs more than it saves)
+FORK_FIELDS = 2_000
+
+
+def _find_in_two_processes(content: Content, known: privacy.KnownNames) -> None:
+    """Where a second processor is free, it checks every other field not yet checked, while
+    this process checks the rest; what it found is kept here as if found here (`_FOUND`), so
+    that the stories' check that follows, and a preview's later saves, find every answer.
+    (A national hub's 1,300 stories: 1.8 s of a build's critical path.)"""
+    keys = []
+    for story in content.stories:
+        inputs = _privacy_inputs(story, known)
+        keys += [(text, kind, *inputs) for _, _, text, _, kind in _story_fields(story, content)]
+    keys = [key for key in dict.fromkeys(keys) if key not in _FOUND]
+    if len(keys) < FORK_FIELDS or not processes.can_fork():
+        return
+    theirs, ours = keys[1::2], keys[0::2]
+    child = processes.fork(lambda: [_found_or_none(key) for key in theirs])
+    try:
+        for key in ours:
+            _found_or_none(key)
+        found = child.join()
+    except processes.ChildError:
+        return  # the check below finds the rest itself
+    finally:
+        child.kill()
+    for key, result in zip(theirs, found):
+        if result is not None and len(_FOUND) < _FOUND_MOST:
+            _FOUND[key] = result
+
+
+def _found_or_none(key: tuple):
+    try:
+        return _findings(*key)
+    except RecursionError:
+        return None  # reported by the check, which meets it again
+
+
+def _check_privacy(story: StoryFile, content: Content, problems: Problems,
+                   known: privacy.KnownNames) -> None:
+    names, exceptions, known = _privacy_inputs(story, known)
     for file, field, text, line, kind in _story_fields(story, content):
         try:
             errors, warnings = _findings(text, kind, names, exceptions, known)
@@ -590,6 +648,7 @@ def check(content: Content, today: date, problems: Problems, *, strict: bool = F
     _check_feeds(content, today, problems)
     _check_translations(content, problems)
     known = known_names(content)
+    _find_in_two_processes(content, known)
     for story in content.stories:
         _check_story(story, content, today, problems, strict, known)
     check_pages(content.root, problems)
