@@ -310,6 +310,31 @@ def test_a_story_is_rendered_again_only_when_it_or_the_code_changed(project, mon
     assert len(converted) >= 2  # both stories
 
 
+def test_the_check_in_two_processes_keeps_every_story_rendered(project, monkeypatch):
+    """Where a second process checks half the stories' fields, the stories it rendered are
+    kept as well: the next run renders none of them again."""
+    from reunify.content import validate
+    from reunify.engine import processes
+    from reunify.engine.pipeline import check
+
+    for i in range(12):  # (three fields of its own each: the child gets every other body)
+        project.story(f"home-{i}.md", STORY.replace("now they are home", f"now they are home, "
+                                                    f"story {i}").replace(
+            "title: A family home again", f"title: A family home again, number {i}"))
+    monkeypatch.setattr(validate, "FORK_FIELDS", 1)
+    monkeypatch.setattr(processes, "can_fork", lambda: True)
+    forks, real_fork = [], processes.fork
+    monkeypatch.setattr(processes, "fork", lambda work: forks.append(1) or real_fork(work))
+    _new_process(monkeypatch)
+    check(project.root, TODAY)
+    assert forks == [1]
+    _new_process(monkeypatch)
+    monkeypatch.setattr(validate, "FORK_FIELDS", 10 ** 9)  # every story read in this process
+    converted = _conversions(monkeypatch)
+    problems, content = check(project.root, TODAY)
+    assert converted == [] and len(content.stories) == 12
+
+
 def test_a_damaged_or_tampered_cache_changes_nothing_a_reader_sees(project, monkeypatch):
     """A cache that is not JSON is ignored; one whose HTML was rewritten to carry script gets
     no script onto the page: what it holds is sanitised again."""

@@ -18,7 +18,8 @@ from reunify.content import editions, geography, privacy
 from reunify.outputs import images
 from reunify.content.load import Content, StoryFile
 from reunify.content.problems import Problems
-from reunify.content.sanitize import address_problems, markdown_to_html, raw_html
+from reunify.content.sanitize import (address_problems, markdown_to_html, raw_html,
+                                      remember, rendered)
 from reunify.site.strings import LOCALES, catalogue_problems, field_descriptions
 from reunify.content.yamlsource import read_text
 from reunify.engine import processes
@@ -435,15 +436,23 @@ def _find_in_two_processes(content: Content, known: privacy.KnownNames) -> None:
     if len(keys) < FORK_FIELDS or not processes.can_fork():
         return
     theirs, ours = keys[1::2], keys[0::2]
-    child = processes.fork(lambda: [_found_or_none(key) for key in theirs])
+
+    def check_theirs():
+        found = [_found_or_none(key) for key in theirs]
+        # and the stories as it rendered them, for the pages and the kept renderings
+        # (`sanitize._Kept`), which would otherwise lose them
+        return found, rendered([key[0] for key in theirs if key[1] == "markdown"])
+
+    child = processes.fork(check_theirs)
     try:
         for key in ours:
             _found_or_none(key)
-        found = child.join()
+        found, stories = child.join()
     except processes.ChildError:
         return  # the check below finds the rest itself
     finally:
         child.kill()
+    remember(stories)
     for key, result in zip(theirs, found):
         if result is not None and len(_FOUND) < _FOUND_MOST:
             _FOUND[key] = result
