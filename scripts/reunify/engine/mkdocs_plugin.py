@@ -502,17 +502,19 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         MkDocs builds a page (the same steps, this plugin's included)."""
         later, self.later = self.later, []
         self.written_later = 0
+        pages = None  # the engine's pages, as its loop hands them to the theme
         for file in later:
             if not file.modified:  # a dirty build (the preview) leaves it as it was written
                 continue
             self.written_later += 1
             group = self.groups.get(file.key)
             if group is None or not group.good:
+                if pages is None:  # once: listing them for each page of a big group is slow
+                    pages = self.files.documentation_pages()
                 file.as_page = True
                 page = EnginePage(None, file, config)
                 mkdocs_build._populate_page(page, config, self.files)
-                mkdocs_build._build_page(page, config, self.files.documentation_pages(),
-                                         self.nav, self.env)
+                mkdocs_build._build_page(page, config, pages, self.nav, self.env)
                 continue
             group.filled += 1
             html = group.shell.fill(_texts(file.url, _for_theme(self.meta[file.src_uri]),
