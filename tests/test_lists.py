@@ -163,6 +163,61 @@ def test_a_big_hub_can_give_resources_and_partners_their_section_s_card(project,
     assert (site / "drives" / "towels" / "card.png").is_file()
 
 
+def test_by_default_a_hub_with_many_resources_gives_their_pages_the_section_s_card(
+        project, tmp_path, monkeypatch, capsys):
+    """`record_cards: auto` (the default): resources get cards of their own while there are
+    at most `OWN_CARDS_UP_TO` of them (1,000; 2 here), and the build says when they do not;
+    the partners, fewer, keep theirs."""
+    from conftest import ORG
+
+    monkeypatch.setattr(render, "OWN_CARDS_UP_TO", 2)
+    project.resources(organizations=ORG, extra=guides(3))
+    site = tmp_path / "out"
+    build_site(project.root, site, scratch_config(project), TODAY, parallel=False)
+
+    def image(url):
+        return _target(url + "/", page(site, url).find("meta", property="og:image")["content"])
+    assert image("resources/guide-1") == "resources/card.png"
+    assert not list(site.glob("resources/guide-*/card.png"))
+    assert image("organizations/helpers") == "organizations/helpers/card.png"
+    assert (site / "organizations" / "helpers" / "card.png").is_file()
+    note = [line for line in capsys.readouterr().err.splitlines() if "share card" in line]
+    assert note == [
+        "note: the 3 resources' pages share their section's share card, which keeps the site "
+        "small enough for every host (`record_cards: auto` gives them cards of their own while "
+        "there are at most 2); to choose, list the kinds under `record_cards` in mkdocs.yml "
+        "(README, \"How big a site can be\")"]
+
+    # with no more than OWN_CARDS_UP_TO, every page has its own, and nothing is said
+    monkeypatch.setattr(render, "OWN_CARDS_UP_TO", 3)
+    build_site(project.root, site, scratch_config(project), TODAY, parallel=False)
+    assert image("resources/guide-1") == "resources/guide-1/card.png"
+    assert "share card" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("setting, found", [
+    ("stories", "'stories'"), ("[stories, resource]", "'resource'")])
+def test_a_wrong_record_cards_setting_says_what_is_expected(project, tmp_path, setting, found):
+    from reunify.commands.build import run
+    from types import SimpleNamespace
+
+    project.resources()
+    config = scratch_config(project)
+    config.write_text(config.read_text().replace(
+        "  - reunify\n", f"  - reunify:\n      record_cards: {setting}\n"))
+    args = SimpleNamespace(root=str(project.root), config=str(config),
+                           site_dir=str(tmp_path / "out"), today=TODAY.isoformat(),
+                           strict=False, verbose=False)
+    import io
+    import contextlib
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert run(args) == 1
+    text = err.getvalue()
+    assert "record_cards" in text and found in text and "auto" in text, text
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_card_leads_to_its_record_from_a_list_at_any_depth(project, tmp_path):
     """A record's card is rendered once and shown on lists at several depths: from each, its
     title leads to the record's page and its picture loads; text that spells the card's

@@ -178,3 +178,37 @@ def test_a_failed_search_index_keeps_the_previous_site(project, tmp_path, monkey
         build_site(project.root, site, config, TODAY, parallel=parallel)
     assert _files(site) == before
     assert not list(tmp_path.glob(".site-build-*"))
+
+
+def test_a_first_search_downloads_less_than_pagefind_wrote_and_the_same_index(
+        project, tmp_path, monkeypatch):
+    """Pagefind's page list and WebAssembly, which every first search fetches, are compressed
+    again with Zopfli: the same bytes once unpacked, in fewer; a second build takes them from
+    `.cache/search/` (here it could not compress anything)."""
+    import gzip
+    import zopfli.gzip
+    from conftest import TODAY, scratch_config
+    from reunify.commands.build import build_site
+    from reunify.outputs.search_index import FIRST_SEARCH_FILES
+
+    project.resources()
+    config = scratch_config(project)
+    site = tmp_path / "site"
+    build_site(project.root, site, config, TODAY)
+    whole = whole_page_index(site, "", tmp_path) / BUNDLE  # as Pagefind writes it
+    first = {}
+    for pattern in FIRST_SEARCH_FILES:
+        ours, theirs = sorted((site / BUNDLE).glob(pattern)), sorted(whole.glob(pattern))
+        assert ours and len(ours) == len(theirs)
+        for mine, pagefind in zip(ours, theirs):
+            unpacked = gzip.decompress(mine.read_bytes())
+            assert unpacked.startswith((b"pagefind_dcd", b"\0asm"))
+            assert len(unpacked) == len(gzip.decompress(pagefind.read_bytes()))
+            assert mine.stat().st_size < pagefind.stat().st_size
+            first[mine.name] = mine.read_bytes()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("compressed again, not taken from the cache")
+    monkeypatch.setattr(zopfli.gzip, "compress", refuse)
+    build_site(project.root, site, config, TODAY)
+    assert {name: (site / BUNDLE / name).read_bytes() for name in first} == first

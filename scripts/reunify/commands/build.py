@@ -22,7 +22,9 @@ from reunify.engine import workspace
 from reunify.engine.processes import fork as _fork, worth_forking
 from reunify.engine.pipeline import build_date, keep_rendered_stories, load_checked, render_edition
 from reunify.outputs import hosting
+from reunify.outputs.images import cache_folder
 from reunify.outputs.search_index import RAM_DISK, scratch_folder
+from reunify.site.render import cards_note
 
 
 def mkdocs_logging(verbose: bool) -> None:
@@ -128,7 +130,7 @@ def memory_available() -> int | None:
     return min(found) if found else None
 
 
-def _start_indexing(indexing: list, copies, site: Path) -> None:
+def _start_indexing(indexing: list, copies, site: Path, cache: Path) -> None:
     """Start Pagefind on an edition's search copies; first wait for those already running
     until there is memory for this one too (each takes about 85 KB a page: 1.2 GB for a
     national edition, and two at once were a national build's peak)."""
@@ -137,7 +139,7 @@ def _start_indexing(indexing: list, copies, site: Path) -> None:
             sum(run.memory for run in indexing) + copies.memory_needed() > room:
         _finish_first(indexing)
         room = memory_available()
-    indexing.append(copies.index(site))  # listed as soon as started, to be stopped
+    indexing.append(copies.index(site, cache))  # listed as soon as started, to be stopped
 
 
 def _build_edition(checked, config_file: Path, language: str, out: Path, scratch: Path) -> list:
@@ -151,6 +153,9 @@ def _build_edition(checked, config_file: Path, language: str, out: Path, scratch
     plugin = config.plugins["reunify"]
     plugin.prepared = render_edition(checked, language, site_url=config.site_url or "",
                                      record_cards=plugin.config.record_cards)
+    note = cards_note(plugin.config.record_cards, checked.content)
+    if note and language == editions.DEFAULT:
+        print(f"note: {note}", file=sys.stderr)
     pending = []
     plugin.indexing, plugin.scratch = pending, scratch
     config.plugins.on_startup(command="build", dirty=False)
@@ -237,6 +242,7 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
     workspace.remove_abandoned([RAM_DISK, tempfile.gettempdir()])
     staging = workspace.make(".site-build-", site_dir.parent)
     scratch = workspace.make("reunify-build-", scratch_folder())
+    search_cache = cache_folder(root, "search")
     indexing = []  # Pagefind runs
     moves = []  # (folder an edition was built in, where it goes in the staging folder)
     child = None
@@ -254,14 +260,14 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
             child = _fork(lambda: _build_side_by_side(root, today, strict, config_file, outs,
                                                       scratch))
             for copies, site in child.join():
-                _start_indexing(indexing, copies, site)
+                _start_indexing(indexing, copies, site, search_cache)
         else:
             checked = load_checked(root, today, strict=strict)
             report_warnings(checked.problems)
             for language in outs:
                 for copies, site in _build_edition(checked, config_file, language,
                                                    outs[language], scratch):
-                    indexing.append(copies.index(site))
+                    indexing.append(copies.index(site, search_cache))
                 while len(indexing) > 1:  # one Pagefind at a time, beside the next edition
                     _finish_first(indexing)
         while indexing:

@@ -60,10 +60,34 @@ from reunify.content.problems import ContentError, Problems
 from reunify.content.sanitize import clean_page_html
 from reunify.outputs.search_index import SearchCopies, SearchIndexError
 from reunify.engine.shells import SLOTS, Shell, token
-from reunify.site.render import COMPILED, RECORD_KINDS
+from reunify.site.render import AUTO_CARDS, COMPILED, RECORD_KINDS, cards_note
 from reunify.site.strings import Strings
 
 log = engine.logger("plugins.reunify")
+
+
+class RecordCards(c.BaseConfigOption):
+    """`record_cards`: "auto", or a list of kinds of record."""
+
+    def __init__(self):
+        super().__init__()
+        self.default = AUTO_CARDS
+
+    def run_validation(self, value):
+        if value == AUTO_CARDS:
+            return value
+        kinds = ", ".join(RECORD_KINDS)
+        if not isinstance(value, list):
+            raise c.ValidationError(
+                f"expected `auto` or a list of kinds of record ({kinds}); found {value!r} "
+                f"(hint: write `record_cards: auto`, or e.g. `record_cards: [stories, drives, "
+                f"events]`)")
+        wrong = [item for item in value if item not in RECORD_KINDS]
+        if wrong:
+            raise c.ValidationError(
+                f"expected kinds of record ({kinds}); found {', '.join(map(repr, wrong))} "
+                f"(hint: spell each as listed, or write `record_cards: auto`)")
+        return value
 
 
 class ReunifyConfig(Config):
@@ -71,10 +95,11 @@ class ReunifyConfig(Config):
     """Folder holding resources.yaml and stories/, relative to mkdocs.yml."""
     today = c.Optional(c.Type(str))
     """Build as if on this date (YYYY-MM-DD); default: the real date or $REUNIFY_TODAY."""
-    record_cards = c.ListOfItems(c.Choice(RECORD_KINDS), default=list(RECORD_KINDS))
+    record_cards = RecordCards()
     """The kinds of record whose pages get a share card of their own; the others' pages share
-    their section's card. A national hub leaves out resources and organizations: their 24,000
-    cards are half a gigabyte (README, "Publishing")."""
+    their section's card. "auto" (the default): stories, drives and events, and resources and
+    organizations while there are at most 1,000 of each (`render.card_kinds`): a national
+    hub's 24,000 would be half a gigabyte (README, "How big a site can be")."""
     page_shells = c.Type(bool, default=True)
     """Render pages that differ only in their own text through the theme once per group
     (`shells.py`); false renders every page through the theme (same output, slower)."""
@@ -537,10 +562,13 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
             if not self.serving:
                 prepared = prepare(self.root(config), today, site_url=config.site_url or "",
                                    language=self.language, record_cards=self.config.record_cards)
+                note = cards_note(self.config.record_cards, prepared.site.content)
+                if note and self.language == editions.DEFAULT:
+                    log.info(note)
                 return prepared.output.pages, prepared.output.assets, None, prepared.problems
             if self.preview is None:
                 self.preview = Preview(self.root(config), self.language,
-                                       tuple(self.config.record_cards))
+                                       self.config.record_cards)
             update = self.preview.update(today, site_url=config.site_url or "")
         except ContentError as exc:
             if not self.serving or self.last_good is None:
@@ -727,7 +755,8 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
         if self.indexing is not None:  # `reunify build` indexes it
             self.indexing.append((copies, Path(config.site_dir)))
             return
-        indexing = copies.index(Path(config.site_dir))
+        indexing = copies.index(Path(config.site_dir), None if self.serving else
+                                images.cache_folder(self.root(config), "search"))
         if self.serving:  # in the background, while the editor works
             self.search_process, self.preview_indexed = indexing, True
             return

@@ -20,7 +20,7 @@ from reunify.outputs import images
 from reunify.site import index
 from reunify.site.localize import localize, untranslated_block
 from reunify.content.problems import ContentError, Problems
-from reunify.site.render import RECORD_KINDS, Output, Renderer
+from reunify.site.render import Output, Renderer
 from reunify.content.sanitize import keep_rendered, markdown_to_html, save_rendered
 from reunify.site.strings import Strings
 from reunify.content.yamlsource import read_text
@@ -170,7 +170,7 @@ def render_edition(checked: Checked, language: str = editions.DEFAULT, *,
     renderer = Renderer(site, strings, home_intro=_home_intro(checked.intros, language),
                         words=checked.content.toolkit, pictures=pictures,
                         site_url=site_url, shared=shared,
-                        record_cards=RECORD_KINDS if record_cards is None else tuple(record_cards))
+                        record_cards=record_cards)
     if two_processes and subset is None and processes.can_fork():
         child = processes.fork(renderer.resources_section)
         try:

@@ -52,7 +52,7 @@ class Update:
 class Preview:
     root: Path
     language: str = editions.DEFAULT
-    record_cards: tuple | None = None  # as `record_cards` in mkdocs.yml (None: every kind)
+    record_cards: str | list | None = None  # as `record_cards` in mkdocs.yml (None: "auto")
     _records_key: tuple | None = None
     _records: load.Content | None = None
     _record_problems: list = field(default_factory=list)

@@ -16,6 +16,8 @@ byte, and search results in a browser), and Pagefind takes half the time (nation
 from __future__ import annotations
 
 import errno
+import gzip
+import hashlib
 import os
 import shutil
 import subprocess
@@ -87,13 +89,51 @@ def search_copy(html: str) -> str | None:
 PAGEFIND_MEMORY_PER_PAGE = 85 * 1024
 
 
+# What a visitor's first search downloads before any word: Pagefind's WebAssembly (the same
+# file at every build of one Pagefind version) and its list of the pages (one file an edition:
+# 86 KB at national size). Pagefind gzips them at zlib's default level; Zopfli, Google's
+# Deflate compressor, writes the same bytes as a standard gzip stream 5-13 % smaller (national:
+# 86 -> 75 KB and 72 -> 69 KB, 15 KB of the 215 KB a first search fetched). It takes about half
+# a second a file, so each result is kept in `.cache/search/` under the hash of Pagefind's file:
+# a build whose pages did not change compresses nothing. The index chunks, 190 an edition at
+# 1.7 s each, stay as Pagefind writes them.
+FIRST_SEARCH_FILES = ("*.pf_meta", "wasm.*.pagefind")
+ZOPFLI_ITERATIONS = 5  # 15 (its default) took twice as long for 0.03 % less
+
+
+def smaller_first_search(bundle: Path, cache: Path) -> None:
+    """Compress again, with Zopfli, the files of `bundle` every first search fetches."""
+    import zopfli.gzip
+
+    for pattern in FIRST_SEARCH_FILES:
+        for path in bundle.glob(pattern):
+            data = path.read_bytes()
+            kept = cache / (hashlib.sha256(data).hexdigest() + ".gz")
+            try:
+                smaller = kept.read_bytes()
+            except OSError:
+                smaller = zopfli.gzip.compress(gzip.decompress(data),
+                                               numiterations=ZOPFLI_ITERATIONS)
+                part = kept.with_name(f"{kept.name}.{os.getpid()}.part")
+                try:
+                    part.write_bytes(smaller)
+                    part.replace(kept)
+                except OSError:  # a cache that cannot be written costs time, not the site
+                    part.unlink(missing_ok=True)
+            if len(smaller) < len(data) and gzip.decompress(smaller) == gzip.decompress(data):
+                path.write_bytes(smaller)
+
+
 class Indexing:
     """Pagefind indexing the search copies in `copies` into `site/pagefind`, in the background;
-    the copies are deleted when it has finished. `memory`: what it will take at most."""
+    the copies are deleted when it has finished. `memory`: what it will take at most. `cache`:
+    where `smaller_first_search` keeps its files, for a site to publish (the live preview's
+    index is left as Pagefind writes it)."""
 
-    def __init__(self, copies: Path, site: Path, memory: int = 0):
+    def __init__(self, copies: Path, site: Path, memory: int = 0, cache: Path | None = None):
         self.copies = copies
         self.memory = memory
+        self.site, self.cache = site, cache
         self.ended = False
         self.discarding: threading.Thread | None = None
         self.process = subprocess.Popen(
@@ -121,6 +161,8 @@ class Indexing:
         if self.process.returncode:
             raise SearchIndexError("the search index could not be built:\n"
                                    + (err or out)[-2000:])
+        if self.cache is not None:
+            smaller_first_search(self.site / BUNDLE, self.cache)
 
     def kill(self) -> None:
         self.process.kill()
@@ -201,11 +243,11 @@ class SearchCopies:
         """What Pagefind will take to index these copies."""
         return self.pages * PAGEFIND_MEMORY_PER_PAGE
 
-    def index(self, site: Path) -> Indexing:
+    def index(self, site: Path, cache: Path | None = None) -> Indexing:
         for dest_uri in self.expected:  # pages that turned out to have nothing to index
             (self.folder / dest_uri).unlink(missing_ok=True)
         self.expected = set()
-        return Indexing(self.folder, site, self.memory_needed())
+        return Indexing(self.folder, site, self.memory_needed(), cache)
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -42,6 +42,39 @@ RECORDS_PER_PAGE = 24  # drives and events
 PREVIEW = 12  # records shown on a summary page before "see all"
 STATE_PREVIEW = 6  # cards of each kind on a state's page; the rest as links
 RECORD_KINDS = ("stories", "resources", "organizations", "drives", "events")
+# `record_cards: auto` (the default): stories, drives and events always get cards of their own
+# (they are what people share, and even a national hub has few: 1,000 stories); resources and
+# partners while there are at most OWN_CARDS_UP_TO of them. A card is about 21 KB, so a
+# national hub's 10,000 resources and 2,000 partners would add half a gigabyte over two
+# editions, half of GitHub Pages' 1 GB (README, "How big a site can be").
+AUTO_CARDS = "auto"
+ALWAYS_OWN_CARDS = ("stories", "drives", "events")
+OWN_CARDS_UP_TO = 1000
+
+
+def card_kinds(setting, content) -> tuple[str, ...]:
+    """The kinds of record whose pages get a share card of their own: those `record_cards`
+    lists, or for "auto" (and None) as AUTO_CARDS says."""
+    if setting is not None and setting != AUTO_CARDS:
+        return tuple(kind for kind in RECORD_KINDS if kind in setting)
+    return tuple(kind for kind in RECORD_KINDS if kind in ALWAYS_OWN_CARDS or
+                 len(getattr(content, kind)) <= OWN_CARDS_UP_TO)
+
+
+def cards_note(setting, content) -> str | None:
+    """One line for the build when `record_cards: auto` gave a kind's pages its section's card
+    (an editor who did not choose it should know why a resource's card is the section's)."""
+    if setting is not None and setting != AUTO_CARDS:
+        return None
+    names = {"resources": "resources'", "organizations": "partners'"}
+    shared = [f"{len(getattr(content, kind)):,} {names[kind]}" for kind in RECORD_KINDS
+              if kind not in card_kinds(setting, content)]
+    if not shared:
+        return None
+    return (f"the {' and '.join(shared)} pages share their section's share card, which keeps "
+            f"the site small enough for every host (`record_cards: auto` gives them cards of "
+            f"their own while there are at most {OWN_CARDS_UP_TO:,}); to choose, list the kinds "
+            f"under `record_cards` in mkdocs.yml (README, \"How big a site can be\")")
 
 
 class CompiledTemplates(BytecodeCache):
@@ -143,7 +176,7 @@ def relative(from_url: str, to_url: str) -> str:
 class Renderer:
     def __init__(self, site: Site, strings: Strings, *, home_intro: str = "",
                  site_url: str = "", shared: str = "", words: dict | None = None,
-                 pictures: bool = True, record_cards: tuple[str, ...] = RECORD_KINDS):
+                 pictures: bool = True, record_cards=AUTO_CARDS):
         """`shared`: the way from this edition's root to the files all editions share (the
         data exports), '' for the English edition at the site root, '../' for /es/."""
         self.site = site
@@ -158,8 +191,9 @@ class Renderer:
         # first preview would otherwise draw 25,000 of them)
         self.pictures = pictures
         # the kinds of record whose pages get a share card of their own (`record_cards` in
-        # mkdocs.yml); the others share their section's, which keeps a national hub's size
-        self.record_cards = set(record_cards)
+        # mkdocs.yml: a list of kinds, or "auto"); the others share their section's, which keeps
+        # a national hub's size
+        self.record_cards = set(card_kinds(record_cards, site.content))
         campaign = site.campaign
         self.brand = f"{campaign.name} {campaign.year}"
         # the hashtag and host, not the site's address: the preview's address differs, and
