@@ -457,9 +457,9 @@ def test_with_memory_for_one_search_index_the_editions_are_indexed_one_after_the
     events, start = [], search_index.SearchCopies.index
     finish = search_index.Indexing.wait
 
-    def index(self, site):
+    def index(self, site, *args, **kwargs):
         events.append(("start", site.name, self.memory_needed()))
-        return start(self, site)
+        return start(self, site, *args, **kwargs)
 
     def wait(self, **kwargs):
         finish(self, **kwargs)
