@@ -20,7 +20,7 @@ from reunify.content.sanitize import remember, rendered
 from reunify import engine
 from reunify.engine import workspace
 from reunify.engine.processes import fork as _fork, worth_forking
-from reunify.engine.pipeline import build_date, keep_rendered_stories, load_checked, render_edition
+from reunify.engine.pipeline import build_date, keep_between_runs, load_checked, render_edition
 from reunify.outputs import hosting
 from reunify.outputs.images import cache_folder
 from reunify.outputs.search_index import RAM_DISK, scratch_folder
@@ -192,7 +192,7 @@ def _build_side_by_side(root: Path, today, strict: bool, config_file: Path, outs
     `build_site`, so that the content and the pages are gone before Pagefind runs."""
     # while this process loads the content, the other processor renders the stories' Markdown
     # (both editions need it: 1.7 s each at national size) that earlier runs have not
-    keep_rendered_stories(root)
+    keep_between_runs(root)
     stories = _fork(lambda: rendered(_story_texts(root)))
 
     def take_rendered():  # before the privacy check, which reads the stories as rendered

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from reunify.content import explain
+from reunify.content import explain, kept_yaml
 from reunify.content.models import Campaign, DonationDrive, Event, Organization, Resource, Story, StoryText
 from reunify.content.problems import Problems
 from reunify.content.yamlsource import Document, parse, read_text
@@ -106,7 +106,7 @@ def load_resources(file: Path, content: Content, problems: Problems, *,
     """Read resources.yaml, or (archive=True) an archived year's campaign, events and drives."""
     sections = ARCHIVE_SECTIONS if archive else TOP_LEVEL
     text = read_text(file, problems)
-    doc = parse(text, file, problems) if text is not None else None
+    doc = kept_yaml.parse(text, file, problems) if text is not None else None
     data = doc.data if doc is not None else None
     if doc is not None and not isinstance(data, dict):
         problems.add(file, 1, 1, f"expected the fields {', '.join(sections)}, found "

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from reunify.content import editions, load, toolkit_text, validate
+from reunify.content import editions, kept_yaml, load, toolkit_text, validate
 from reunify.engine import processes
 
 from reunify.outputs import images
@@ -66,10 +66,12 @@ def read_intros(root: Path, problems: Problems) -> dict[str, str]:
     return found
 
 
-def keep_rendered_stories(root: Path) -> None:
+def keep_between_runs(root: Path) -> None:
     """Take the stories earlier runs rendered from `.cache/markdown/` beside the content (and
-    keep this run's there, `sanitize.save_rendered`)."""
+    keep this run's there, `sanitize.save_rendered`), and the large YAML files they parsed
+    from `.cache/yaml/` (`kept_yaml`)."""
     keep_rendered(images.cache_folder(root, "markdown"))
+    kept_yaml.keep_parsed(images.cache_folder(root, "yaml"))
 
 
 @contextmanager
@@ -96,7 +98,7 @@ def check(root: Path, today: date, *, strict: bool = False,
     called between them (a build takes the stories' Markdown, rendered meanwhile in another
     process, which the privacy check reads)."""
     problems = Problems(root=root)
-    keep_rendered_stories(root)
+    keep_between_runs(root)
     with long_lived():
         content = load.load(root, problems)
         if loaded is not None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from reunify.content import editions, load, toolkit_text, validate
 from reunify.engine.output import Asset, Page
-from reunify.engine.pipeline import (Checked, keep_rendered_stories, long_lived, read_intros,
+from reunify.engine.pipeline import (Checked, keep_between_runs, long_lived, read_intros,
                                      render_edition)
 from reunify.content.problems import ContentError, Problems
 from reunify.content.sanitize import save_rendered
@@ -69,7 +69,7 @@ class Preview:
         """Read what changed, check everything, render what is needed; raise ContentError."""
         first = self._records is None
         problems = Problems(root=self.root)
-        keep_rendered_stories(self.root)
+        keep_between_runs(self.root)
         # a new day can end a drive or a family's consent: everything is looked at again
         key = (_fingerprint(self._records_files()), today)
         full = key != self._records_key

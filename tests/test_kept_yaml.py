@@ -1,0 +1,102 @@
+"""Large YAML files parsed once and kept in `.cache/yaml/`: what an editor sees is what a fresh
+parse gives, an edit is read at once, mistakes are reported at every run, and a changed cache
+runs nothing."""
+import pickle
+from datetime import date
+
+import pytest
+
+from conftest import CAMPAIGN, ORG, TODAY, guides, page, scratch_config
+from reunify.commands.build import build_site
+from reunify.content import kept_yaml, load, yamlsource
+from reunify.content.problems import Problems
+from reunify.engine.pipeline import keep_between_runs
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """Every file the sample-sized tests write is kept (a national resources.yaml is 11 MB);
+    the list of the files parsed afresh."""
+    monkeypatch.setattr(kept_yaml, "KEEP_FROM", 0)
+    parsed, real = [], yamlsource.parse
+
+    def counting(text, file, problems, line_offset=0):
+        parsed.append(file.name)
+        return real(text, file, problems, line_offset)
+
+    monkeypatch.setattr(yamlsource, "parse", counting)
+    yield parsed
+    kept_yaml.keep_parsed(None)
+
+
+def _load(root):
+    keep_between_runs(root)
+    problems = Problems(root=root)
+    return load.load_records(root, problems), [p.format() for p in problems.items]
+
+
+def test_a_second_run_reads_the_records_as_the_first_without_parsing_again(project, parses):
+    project.resources(extra=guides(3) + "events: []\n")
+    first, problems = _load(project.root)
+    assert parses == ["resources.yaml"] and problems == []
+    again, problems = _load(project.root)
+    assert parses == ["resources.yaml"] and problems == []
+    assert again.resources == first.resources and again.campaign == first.campaign
+    assert again.campaign.starts == date(2026, 6, 1)
+    # where each value was written: what every message to an editor names
+    assert again.where("resources", "guide-2", "title") == first.where("resources", "guide-2",
+                                                                        "title")
+
+
+def test_an_edit_is_read_at_once(project, parses):
+    project.resources(extra=guides(2))
+    _load(project.root)
+    project.resources(extra=guides(2, title=lambda i: f"Renamed guide {i}"))
+    content, _ = _load(project.root)
+    assert [r.title for r in content.resources] == ["Renamed guide 0", "Renamed guide 1"]
+    assert parses == ["resources.yaml", "resources.yaml"]
+    assert len(list((project.root / ".cache" / "yaml").iterdir())) == 1  # one file, replaced
+
+
+def test_a_file_with_a_mistake_is_reported_at_every_run(project, parses):
+    project.resources(CAMPAIGN + "organizations:\n" + ORG + "    name: Twice\n")
+    reports = [_load(project.root)[1] for _ in range(2)]
+    assert reports[0] == reports[1] and len(reports[0]) == 1
+    assert "the field 'name' appears twice" in reports[0][0]
+    assert parses == ["resources.yaml", "resources.yaml"]
+
+
+@pytest.mark.parametrize("change", ["damaged", "code"])
+def test_a_damaged_cache_or_one_that_would_run_code_is_not_used(project, parses, tmp_path,
+                                                                change):
+    project.resources(extra=guides(2))
+    _load(project.root)
+    (kept,) = (project.root / ".cache" / "yaml").iterdir()
+    key = kept.read_bytes()[:32]
+    marker = tmp_path / "ran"
+
+    class Runs:
+        def __reduce__(self):
+            return (exec, (f"open({str(marker)!r}, 'w').close()",))
+
+    kept.write_bytes(key + (b"\x80\x05garbage" if change == "damaged" else
+                            pickle.dumps((Runs(), {}, {}))))
+    content, problems = _load(project.root)
+    assert not marker.exists()
+    assert problems == [] and [r.id for r in content.resources] == ["guide-0", "guide-1"]
+    assert parses == ["resources.yaml", "resources.yaml"]
+
+
+def test_the_site_built_from_kept_records_is_the_site_built_afresh(project, parses):
+    project.resources(extra=guides(2))
+    config = scratch_config(project)
+    built = []
+    for run in range(2):
+        site = project.root / f"site-{run}"
+        build_site(project.root, site, config, TODAY)
+        built.append({p.relative_to(site).as_posix(): p.read_bytes()
+                      for p in sorted(site.rglob("*.html"))})
+    assert parses.count("resources.yaml") == 1
+    assert built[0] == built[1]
+    assert page(project.root / "site-1", "resources/guide-1").find("h1").get_text(strip=True) \
+        == "Guide 1"
