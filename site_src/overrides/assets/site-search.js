@@ -11,7 +11,11 @@
   var list = document.querySelector("[data-rf-search-results]");
   var more = document.querySelector("[data-rf-search-more]");
   var kinds = JSON.parse(d.kinds || "{}");
-  var PAGE = 10;  // results fetched at a time: each is one small fragment file
+  // Results fetched at a time, each one small fragment file: five first (a phone's screen,
+  // and Pagefind's own interface's first page), so that a first search on a slow connection
+  // waits for five fragments, not ten; then ten at each press of the button.
+  var FIRST = 5;
+  var PAGE = 10;
   var pending = [];  // the results not shown yet
   var engine = null;
   var latest = 0;
@@ -81,8 +85,8 @@
     return first;
   }
 
-  function next() {
-    return Promise.all(pending.splice(0, PAGE).map(function (r) { return r.data(); }));
+  function next(count) {
+    return Promise.all(pending.splice(0, count).map(function (r) { return r.data(); }));
   }
 
   function show(term, count, items) {
@@ -106,7 +110,7 @@
     load().then(function (pf) { return pf.search(term); }).then(function (search) {
       if (ticket !== latest) return;
       pending = search.results.slice();
-      return next().then(function (items) {
+      return next(FIRST).then(function (items) {
         if (ticket === latest) show(term, search.results.length, items);
       });
     });
@@ -114,7 +118,7 @@
 
   more.addEventListener("click", function () {
     var ticket = latest;
-    next().then(function (items) {
+    next(PAGE).then(function (items) {
       if (ticket !== latest) return;
       var first = append(items);
       if (first) first.focus();  // a keyboard user carries on from the first new result
