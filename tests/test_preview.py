@@ -362,3 +362,67 @@ def test_an_edition_rendered_in_two_processes_is_the_edition_rendered_in_one():
         pytest.skip("this machine has one processor: the preview renders in one process")
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().endswith("same")
+
+
+FIRST_PREVIEW = """\
+import sys
+from pathlib import Path
+import reunify
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from reunify.engine import mkdocs_plugin, processes
+root, site, mode = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+mkdocs_plugin.FILL_IN_TWO_FROM = 10 ** 9 if mode == "one" else 0
+fills, fork = [], processes.fork
+def counted(work):
+    if getattr(work, "func", None) is not None and work.func.__name__ == "_write_filled":
+        fills.append(len(work.args[0]))
+        if mode == "failing child":
+            return fork(lambda: 1 / 0)
+    return fork(work)
+processes.fork = counted
+config = load_config(str(root / "mkdocs.yml"), site_dir=site)
+config.site_url = "http://127.0.0.1:8000/"
+config.plugins.on_startup(command="serve", dirty=True)
+build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
+plugin = config.plugins["reunify"]
+print("pages filled:", sum(group.filled for group in plugin.groups.values()))
+indexing = plugin.search_process  # the memory planned for Pagefind counts the copies written
+print("search copies:", len([p for p in indexing.copies.rglob("*") if p.is_file()]),
+      indexing.memory)
+config.plugins.on_shutdown()  # waits for the search index
+print("forked:", fills)
+"""
+
+
+def test_the_preview_start_writes_the_same_site_with_its_pages_filled_in_two_processes(
+        tmp_path):
+    """When the preview starts, a forked child fills in and writes every other page made from
+    a shell (a national start's 12,000): the site, its search index and the count of pages
+    filled are what one process makes; if the child fails, this process writes its share.
+    Run in processes of their own, which have no other thread and so can fork."""
+    import subprocess
+    import sys
+
+    from conftest import SAMPLE, site_differences
+
+    built, said = {}, {}
+    for mode in ("one", "two", "failing child"):
+        site = tmp_path / mode.replace(" ", "-")
+        done = subprocess.run([sys.executable, "-c", FIRST_PREVIEW, str(SAMPLE), str(site),
+                               mode], capture_output=True, text=True,
+                              env={**__import__("os").environ, "REUNIFY_TODAY": "2026-11-22",
+                                   "NO_MKDOCS_2_WARNING": "1"})
+        assert done.returncode == 0, done.stderr[-3000:]
+        said[mode] = done.stdout.splitlines()
+        built[mode] = {p.relative_to(site).as_posix(): p.read_bytes()
+                       for p in sorted(site.rglob("*")) if p.is_file()}
+    if said["two"][-1] == "forked: []":
+        pytest.skip("this machine has one processor: the preview writes in one process")
+    assert said["one"][-1] == "forked: []"
+    halves = [int(n) for n in said["two"][-1].removeprefix("forked: [").rstrip("]").split(",")]
+    assert len(halves) == 1 and halves[0] > 20  # the child's half of the pages
+    assert said["two"][:2] == said["one"][:2] == said["failing child"][:2]
+    assert "pagefind/pagefind-entry.json" in built["two"] and len(built["two"]) > 200
+    assert site_differences(built["two"], built["one"]) == []
+    assert site_differences(built["failing child"], built["one"]) == []

@@ -199,6 +199,7 @@ class SearchCopies:
         folder), or the copies already in `folder`."""
         self.folder = folder or workspace.make("reunify-search-", scratch or scratch_folder())
         self.pages = 0  # written so far
+        self.may_move = True  # to the disk, should the RAM disk fill up
         self.expected: set[str] = set()  # made empty (`expect`), not yet written
 
     def expect(self, dest_uris) -> None:
@@ -223,7 +224,8 @@ class SearchCopies:
         try:
             self._write(dest_uri, copy)
         except OSError as exc:
-            if exc.errno != errno.ENOSPC or RAM_DISK not in self.folder.parents:
+            if exc.errno != errno.ENOSPC or RAM_DISK not in self.folder.parents or \
+                    not self.may_move:
                 raise
             # the RAM disk filled up (others use it too): carry on on the disk
             moved = workspace.make("reunify-search-")
