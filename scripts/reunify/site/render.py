@@ -26,6 +26,7 @@ from reunify.site.localize import UNTRANSLATED_CLASS, InEnglish, Terms, Untransl
 from reunify.engine.output import Asset, Output, Page
 from reunify.content.sanitize import markdown_to_html
 from reunify.site.strings import Strings, field_descriptions
+from reunify.site.template_context import context_for
 from reunify.content import data_fields
 from reunify.content.toolkit_text import fill
 from reunify.outputs import cards, exports, images, posts, syndication, structured, toolkit
@@ -206,6 +207,7 @@ class Renderer:
         self.env = Environment(loader=PackageLoader("reunify.site", "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                auto_reload=False, bytecode_cache=COMPILED)
+        self.env.context_class = context_for(Strings, Terms)
         self.env.globals.update(
             t=strings, site=site, campaign=site.campaign, state_name=self.state_name,
             site_root=shared,
