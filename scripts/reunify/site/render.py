@@ -230,7 +230,9 @@ class Renderer:
         self._pictures: dict[str, tuple] = {}
         # Text as plain text, for attributes and <option>s, where markup cannot go.
         self.env.filters["plain"] = lambda value: str(value)
-        macros = self.env.get_template("_macros.html").module
+        # every template's `m`: the macros made once, not looked up again at each page (an
+        # `{% import %}` compared the page's globals with the macros' at each render)
+        macros = self.env.globals["m"] = self.env.get_template("_macros.html").module
         self._card_macros = {kind: getattr(macros, f"{kind}_card")
                              for kind in ("resource", "story", "drive", "event", "org")}
 
