@@ -148,15 +148,22 @@ def nginx(hashes: set[str], moves: list[tuple[str, str]], prefixes: list[str]) -
     return "\n".join(lines) + "\n"
 
 
+def _notes(staging: Path, prefixes: list[str], name: str) -> list[Path]:
+    """The note `name` each edition left at its root, in the order of their paths. (Looked
+    up, not searched for: walking a national site's 62,000 files for them took 1.2 s.)"""
+    return sorted(note for note in (staging / prefix / name for prefix in prefixes)
+                  if note.is_file())
+
+
 def finish(staging: Path, prefixes: list[str]) -> None:
     """Merge what each edition's build left (its scripts' hashes, its moved addresses) into
     the host files at the site's root, then remove the notes."""
     hashes: set[str] = set()
     moves: list[tuple[str, str]] = []
-    for note in sorted(staging.rglob(HASHES_FILE)):
+    for note in _notes(staging, prefixes, HASHES_FILE):
         hashes.update(json.loads(note.read_text(encoding="utf-8")))
         note.unlink()
-    for note in sorted(staging.rglob(REDIRECTS_FILE)):
+    for note in _notes(staging, prefixes, REDIRECTS_FILE):
         moves += [tuple(pair) for pair in json.loads(note.read_text(encoding="utf-8"))]
         note.unlink()
     (staging / "_headers").write_text(headers_file(hashes), encoding="utf-8")
