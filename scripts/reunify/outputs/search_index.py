@@ -210,11 +210,12 @@ class SearchCopies:
         can be finished in another order than MkDocs is handed them (`mkdocs_plugin._Later`);
         this keeps the index the same whichever order they are finished in. Those that get
         no copy are removed before Pagefind runs."""
+        folder = str(self.folder)  # (plain strings and calls: 15,000 pages' files in 0.2 s)
         for dest_uri in dest_uris:
             if indexed(dest_uri) and dest_uri not in self.expected:
-                path = self.folder / dest_uri
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.touch()
+                path = os.path.join(folder, dest_uri)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o644))
                 self.expected.add(dest_uri)
 
     def add(self, dest_uri: str, html: str) -> None:
@@ -238,7 +239,8 @@ class SearchCopies:
 
     def _write(self, dest_uri: str, copy: str) -> None:
         path = self.folder / dest_uri
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if dest_uri not in self.expected:  # (an expected copy's folder is made already)
+            path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(copy, encoding="utf-8")
         self.expected.discard(dest_uri)
         self.pages += 1
