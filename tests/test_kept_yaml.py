@@ -100,3 +100,25 @@ def test_the_site_built_from_kept_records_is_the_site_built_afresh(project, pars
     assert built[0] == built[1]
     assert page(project.root / "site-1", "resources/guide-1").find("h1").get_text(strip=True) \
         == "Guide 1"
+
+
+def test_a_cache_that_cannot_be_written_costs_time_only(project, parses, monkeypatch):
+    """The disk full or the folder read-only: the records are read all the same, no
+    half-written file is left, and the next run parses again."""
+    import os
+
+    from reunify.engine import workspace
+
+    project.resources(extra=guides(2))
+
+    def full(*args):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as disk:
+        disk.setattr(os, "replace", full)
+        content, problems = _load(project.root)
+        assert problems == [] and [r.id for r in content.resources] == ["guide-0", "guide-1"]
+        assert list((project.root / ".cache" / "yaml").iterdir()) == []
+        assert workspace.keep(project.root / ".cache" / "yaml" / "x", b"data") is False
+    _load(project.root)
+    assert parses == ["resources.yaml", "resources.yaml"]

@@ -14,7 +14,6 @@ content models then check like any other: never run code.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from importlib import metadata
 from pathlib import Path
@@ -22,6 +21,7 @@ from pathlib import Path
 from reunify.content import yamlsource
 from reunify.content.problems import Problems
 from reunify.content.yamlsource import Document
+from reunify.engine import workspace
 
 KEEP_FROM = 256 * 1024  # smaller files parse in a tenth of a second: not worth a cache file
 _ALLOWED = {("datetime", name) for name in ("date", "datetime", "timezone", "timedelta")}
@@ -71,15 +71,7 @@ def _read(place: Path, key: bytes, file: Path) -> Document | None:
 
 
 def _write(place: Path, key: bytes, doc: Document) -> None:
-    part = place.with_name(f"{place.name}.{os.getpid()}.part")
-    try:
-        place.parent.mkdir(parents=True, exist_ok=True)
-        with part.open("wb") as stream:
-            stream.write(key)
-            pickle.dump((doc.data, doc.values, doc.keys), stream, protocol=5)
-        os.replace(part, place)  # another process reading it sees the old or the new
-    except OSError:
-        part.unlink(missing_ok=True)  # a cache that cannot be written only costs time
+    workspace.keep(place, key + pickle.dumps((doc.data, doc.values, doc.keys), protocol=5))
 
 
 def parse(text: str, file: Path, problems: Problems) -> Document | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from functools import lru_cache
 from html.parser import HTMLParser
 from importlib import metadata
@@ -19,6 +18,8 @@ from urllib.parse import unquote
 import ada_url
 import markdown
 import nh3
+
+from reunify.engine import workspace
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
@@ -236,19 +237,9 @@ class _Kept:
         if self.file is None or not (self.changed or self.seen != set(self.html)):
             return
         keep = {key: self.html[key] for key in sorted(self.seen) if key in self.html}
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            part = self.file.with_name(f"{self.file.name}.{os.getpid()}.part")
-            part.write_text(json.dumps({"code": _code(), "html": keep}, ensure_ascii=False),
-                            encoding="utf-8")
-            os.replace(part, self.file)  # another process reading it sees the old or the new
-        except OSError:
-            try:
-                part.unlink(missing_ok=True)
-            except (OSError, NameError):
-                pass
-            return  # a cache that cannot be written only costs time
-        self.html, self.changed = keep, False
+        if workspace.keep(self.file, json.dumps({"code": _code(), "html": keep},
+                                                ensure_ascii=False).encode("utf-8")):
+            self.html, self.changed = keep, False
 
 
 _KEPT = _Kept()

@@ -10,6 +10,23 @@ import tempfile
 from pathlib import Path
 
 
+def keep(path: Path, data: bytes) -> bool:
+    """Write a cache file whole or not at all (another process reading it sees the old file or
+    the new one); False if it cannot be written, which only costs the next run time."""
+    part = path.with_name(f"{path.name}.{os.getpid()}.part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part.write_bytes(data)
+        os.replace(part, path)
+    except OSError:
+        try:
+            part.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return False
+    return True
+
+
 def make(prefix: str, folder: Path | str | None = None) -> Path:
     """A new folder `<prefix><this process's id>-<random>` in `folder` (default: the temporary
     folder)."""

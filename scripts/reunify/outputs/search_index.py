@@ -116,12 +116,7 @@ def smaller_first_search(bundle: Path, cache: Path) -> None:
             except OSError:
                 smaller = zopfli.gzip.compress(gzip.decompress(data),
                                                numiterations=ZOPFLI_ITERATIONS)
-                part = kept.with_name(f"{kept.name}.{os.getpid()}.part")
-                try:
-                    part.write_bytes(smaller)
-                    part.replace(kept)
-                except OSError:  # a cache that cannot be written costs time, not the site
-                    part.unlink(missing_ok=True)
+                workspace.keep(kept, smaller)
             if len(smaller) < len(data) and gzip.decompress(smaller) == gzip.decompress(data):
                 path.write_bytes(smaller)
 
