@@ -219,3 +219,21 @@ def test_a_first_search_downloads_less_than_pagefind_wrote_and_the_same_index(
     monkeypatch.setattr(zopfli.gzip, "compress", refuse)
     build_site(project.root, site, config, TODAY)
     assert {name: (site / BUNDLE / name).read_bytes() for name in first} == first
+
+
+def test_pagefind_indexes_with_one_allocator_arena_unless_told_otherwise(tmp_path, monkeypatch):
+    """Pagefind's allocator gets one arena for all its threads (a national edition's index in
+    the same time with a sixth less memory: `make bench`), unless whoever runs the build has
+    set the allocator up themselves."""
+    from reunify.outputs import search_index
+
+    seen = tmp_path / "seen"
+    monkeypatch.setattr(search_index, "PAGEFIND", [
+        sys.executable, "-c",
+        f"import os; open({str(seen)!r}, 'a').write(os.environ.get('_RJEM_MALLOC_CONF', '-') + '\\n')"])
+    copies = search_index.SearchCopies(tmp_path)
+    copies.discard()  # (the stand-in reads nothing)
+    search_index.Indexing(copies.folder, tmp_path / "site").wait()
+    monkeypatch.setenv("_RJEM_MALLOC_CONF", "narenas:2")
+    search_index.Indexing(copies.folder, tmp_path / "site").wait()
+    assert seen.read_text().splitlines() == ["narenas:1", "narenas:2"]

@@ -132,7 +132,7 @@ def memory_available() -> int | None:
 
 def _start_indexing(indexing: list, copies, site: Path, cache: Path) -> None:
     """Start Pagefind on an edition's search copies; first wait for those already running
-    until there is memory for this one too (each takes about 85 KB a page: 1.2 GB for a
+    until there is memory for this one too (each takes about 75 KB a page: 1.0 GB for a
     national edition, and two at once were a national build's peak)."""
     room = memory_available()
     while indexing and room is not None and \
