@@ -448,7 +448,7 @@ def test_editions_built_side_by_side_are_the_editions_built_in_turn(tmp_path, mo
 
 def test_with_memory_for_one_search_index_the_editions_are_indexed_one_after_the_other(
         tmp_path, monkeypatch):
-    """Pagefind takes about 85 KB a page while it indexes (1.2 GB a national edition): with
+    """Pagefind takes about 75 KB a page while it indexes (1.0 GB a national edition): with
     memory for both editions' indexes they are made at once; with room for one only, the
     second waits for the first; the site is the same."""
     from reunify.commands import build as cli
@@ -472,15 +472,72 @@ def test_with_memory_for_one_search_index_the_editions_are_indexed_one_after_the
         events.clear()
         # room for the bigger edition's index, not for both (their sizes from the first build)
         monkeypatch.setattr(cli, "memory_available",
-                            lambda: 1 << 40 if room == "plenty" else max(sizes) + 1)
+                            lambda holding=0: 1 << 40 if room == "plenty" else max(sizes) + 1)
+        monkeypatch.setattr(cli, "edition_memory", lambda content: 0)  # (not this test's)
         site = tmp_path / f"site-{room}"
         build_site(SAMPLE, site, SAMPLE / "mkdocs.yml", TODAY, parallel=True)
         kinds = [kind for kind, _, _ in events]
         sizes = [memory for kind, _, memory in events if kind == "start"]
-        # each edition's estimate: 85 KB for each of its indexed pages
+        # each edition's estimate: 75 KB for each of its indexed pages
         assert len(sizes) == 2 and min(sizes) >= 20 * search_index.PAGEFIND_MEMORY_PER_PAGE
         assert kinds == (["start", "start", "end", "end"] if room == "plenty" else
                          ["start", "end", "start", "end"])
+        built[room] = {p.relative_to(site).as_posix(): p.read_bytes()
+                       for p in sorted(site.rglob("*")) if p.is_file()}
+    assert site_differences(built["plenty"], built["one"]) == []
+
+
+@pytest.mark.parametrize("parallel", [True, False], ids=["two processors", "one"])
+def test_with_memory_for_one_editions_pages_the_editions_are_built_one_after_the_other(
+        tmp_path, monkeypatch, parallel):
+    """Rendering an edition takes memory on top of the content (0.3-0.4 GB at national size).
+    With two processors and room for every edition's pages, Spanish is built in a process of
+    its own beside English; with room for one only, the process that loaded the content
+    builds English, then Spanish. With one processor, English's search index is finished
+    before Spanish is built where both do not fit. The site is the same either way."""
+    import os
+    import time
+    from reunify.commands import build as cli
+    from reunify.outputs import search_index
+
+    log = tmp_path / "log"
+    build_edition, finish = cli._build_edition, search_index.Indexing.wait
+
+    def note(*words):
+        with open(log, "a") as out:
+            out.write(" ".join(map(str, words)) + "\n")
+
+    def logged(checked, config_file, language, *args, **kwargs):
+        started = time.monotonic()
+        result = build_edition(checked, config_file, language, *args, **kwargs)
+        note("built", language, os.getpid(), started, time.monotonic())
+        return result
+
+    def wait(self, **kwargs):
+        finish(self, **kwargs)
+        note("indexed", self.site.name, os.getpid(), 0, time.monotonic())
+
+    monkeypatch.setattr(cli, "_build_edition", logged)
+    monkeypatch.setattr(search_index.Indexing, "wait", wait)
+    monkeypatch.setattr(cli, "edition_memory", lambda content: 6 << 20)
+    built = {}
+    for room in ("plenty", "one"):
+        log.write_text("")
+        monkeypatch.setattr(cli, "memory_available",
+                            lambda holding=0: 1 << 40 if room == "plenty" else (6 << 20) + 1)
+        site = tmp_path / f"site-{room}"
+        build_site(SAMPLE, site, SAMPLE / "mkdocs.yml", TODAY, parallel=parallel)
+        lines = [line.split() for line in log.read_text().splitlines()]
+        runs = {words[1]: (int(words[2]), float(words[3]), float(words[4]))
+                for words in lines if words[0] == "built"}
+        assert set(runs) == {"en", "es"}
+        if parallel:
+            assert (runs["en"][0] == runs["es"][0]) == (room == "one")
+            if room == "one":
+                assert runs["es"][1] >= runs["en"][2]  # Spanish began when English had ended
+        elif room == "one":
+            indexed = [float(words[4]) for words in lines if words[0] == "indexed"]
+            assert indexed and min(indexed) <= runs["es"][1]
         built[room] = {p.relative_to(site).as_posix(): p.read_bytes()
                        for p in sorted(site.rglob("*")) if p.is_file()}
     assert site_differences(built["plenty"], built["one"]) == []

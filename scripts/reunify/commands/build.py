@@ -107,9 +107,10 @@ def _cgroup_room() -> int | None:
     return None
 
 
-def memory_available() -> int | None:
+def memory_available(holding: int = 0) -> int | None:
     """Bytes the build can still take: the system's available memory, or less where a control
-    group limits it, or $REUNIFY_MEMORY (e.g. `2G`) if that is less. None if unknown."""
+    group limits it, or $REUNIFY_MEMORY (e.g. `2G`) less the `holding` bytes the caller holds
+    already, if that is less. None if unknown."""
     found = []
     try:
         for line in Path("/proc/meminfo").read_text().splitlines():
@@ -126,8 +127,30 @@ def memory_available() -> int | None:
         if size is None or size <= 0:
             raise ValueError(f"REUNIFY_MEMORY: expected a size such as 2G or 1500M, found "
                              f"{setting!r}; set it to the memory the build may use, or unset it")
-        found.append(size)
+        found.append(max(0, size - holding))
     return min(found) if found else None
+
+
+# What rendering an edition adds to the loaded content until MkDocs has written its pages,
+# measured at national size (13,700 records, 15,700 pages an edition, beside the 0.45 GB the
+# content and its check take): English 0.32 GB, Spanish 0.41 GB (its records are translated
+# copies), about 30 KB a record.
+EDITION_MEMORY_PER_RECORD = 30 * 1024
+
+
+def edition_memory(content) -> int:
+    """What rendering one edition of `content` will take, on top of the content itself."""
+    records = sum(len(getattr(content, kind)) for kind in
+                  ("stories", "resources", "organizations", "drives", "events"))
+    return records * EDITION_MEMORY_PER_RECORD
+
+
+def _own_memory() -> int:
+    """This process's resident memory, in bytes (0 where the system does not say)."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _start_indexing(indexing: list, copies, site: Path, cache: Path) -> None:
@@ -188,7 +211,9 @@ def _story_texts(root: Path) -> list[str]:
 def _build_side_by_side(root: Path, today, strict: bool, config_file: Path, outs: dict,
                         scratch: Path) -> list:
     """Load and check the content, then build English here while a child process builds the
-    other editions; return every edition's search copies, not yet indexed. Runs in a child of
+    other editions (or all of them here, one after the other, where the memory available
+    does not hold every edition's pages at once); return every edition's search copies, not
+    yet indexed. Runs in a child of
     `build_site`, so that the content and the pages are gone before Pagefind runs."""
     # while this process loads the content, the other processor renders the stories' Markdown
     # (both editions need it: 1.7 s each at national size) that earlier runs have not
@@ -207,6 +232,15 @@ def _build_side_by_side(root: Path, today, strict: bool, config_file: Path, outs
         stories.kill()
         raise
     report_warnings(checked.problems)
+    holding = _own_memory()
+    room = memory_available(holding=holding)
+    # Side by side, every edition's pages at once, and the other editions' processes come to
+    # copy much of the content they share with this one (Python writes reference counts into
+    # the objects it reads): at national size 1.3-1.4 GB in all, one after the other 0.9 GB.
+    if room is not None and \
+            room < len(outs) * edition_memory(checked.content) + (len(outs) - 1) * holding:
+        return [item for language in outs for item in _build_edition(
+            checked, config_file, language, outs[language], scratch)]
     others = [language for language in outs if language != editions.DEFAULT]
     child = _fork(lambda: [item for language in others for item in _build_edition(
         checked, config_file, language, outs[language], scratch)])
@@ -227,9 +261,10 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
     process loads the content and builds English while its own child builds the other
     editions (the content is loaded and checked once, and shared); when both have ended,
     Pagefind indexes every edition at once, in the memory they have given back, or one
-    after the other where the memory available (`memory_available`) does not hold both. With one
-    processor, everything happens in this process, and Pagefind indexes an edition while the
-    next one is built."""
+    after the other where the memory available (`memory_available`) does not hold both.
+    Where it does not hold every edition's pages at once (`edition_memory`), the child builds
+    the editions one after the other. With one processor, everything happens in this process,
+    and Pagefind indexes an edition while the next one is built, if there is memory for both."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     mkdocs_logging(verbose)
     memory_available()  # a wrong REUNIFY_MEMORY is said before any work, not after it
@@ -265,6 +300,13 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
             checked = load_checked(root, today, strict=strict)
             report_warnings(checked.problems)
             for language in outs:
+                # the previous edition's Pagefind runs beside this edition's build only if
+                # there is memory for both
+                room = memory_available(holding=_own_memory())
+                while indexing and room is not None and sum(
+                        run.memory for run in indexing) + edition_memory(checked.content) > room:
+                    _finish_first(indexing)
+                    room = memory_available(holding=_own_memory())
                 for copies, site in _build_edition(checked, config_file, language,
                                                    outs[language], scratch):
                     indexing.append(copies.index(site, search_cache))
