@@ -332,7 +332,8 @@ def test_templates_compiled_once_are_compiled_again_when_edited(tmp_path):
 
 def test_an_edition_rendered_in_two_processes_is_the_edition_rendered_in_one():
     """The preview's start renders the resources section in a forked child while it renders
-    the rest (and the data files): every page and file is what one process makes. Run in a
+    the rest (the data files, and the first quarter of the resources' own pages): every page
+    and file, in the same order, is what one process makes. Run in a
     process of its own, which has no other thread and so can fork."""
     import subprocess
     import sys

@@ -362,10 +362,12 @@ class Renderer:
 
     # -- the pages --------------------------------------------------------------------------
 
-    def render(self, subset: Subset | None = None, *, resources=None) -> Output:
+    def render(self, subset: Subset | None = None, *, resources=None,
+               resources_here: int = 0) -> Output:
         """Every page and file (or only those a `Subset` names). `resources`, if given, is
         called for the resources section's pages and files instead of making them here: the
-        live preview has them made in a second process (`resources_section`) meanwhile."""
+        live preview has them made in a second process (`resources_section`) meanwhile, but
+        the pages of the first `resources_here` resources, made here."""
         if subset is not None:
             return self.render_subset(subset)
         out = Output()
@@ -388,7 +390,11 @@ class Renderer:
         if made_here is None:
             # the data files too, while the other process makes the resources' pages
             exported = self.export_files() if self.language == DEFAULT else None
-            made_here, assets = resources()
+            mine = self.resource_pages(self.site.resources[:resources_here])
+            theirs, assets = resources()
+            # theirs: the lists, then the pages of the resources after the first
+            lists = len(theirs) - (len(self.site.resources) - len(mine))
+            made_here = theirs[:lists] + mine + theirs[lists:]
             for asset in assets:
                 out.add(asset)
         pages += made_here + rest
@@ -732,12 +738,15 @@ class Renderer:
                 ("topics", "resources.by_topic", site.resources_by_topic),
                 ("formats", "resources.by_format", site.resources_by_format)]
 
-    def resources_section(self) -> tuple[list[Page], list[Asset]]:
-        """The resources section's pages and files, made apart from the rest (`render`)."""
+    def resources_section(self, records_from: int = 0) -> tuple[list[Page], list[Asset]]:
+        """The resources section's pages and files, made apart from the rest (`render`), but
+        the pages of the first `records_from` resources."""
         out = Output()
-        return self.resources(out), out.assets
+        return self.resources(out, records_from), out.assets
 
-    def resources(self, out: Output) -> list[Page]:
+    def resources(self, out: Output, records_from: int = 0) -> list[Page]:
+        """The resources section's pages (the lists, then each resource's page, but the first
+        `records_from` resources') and files."""
         site = self.site
         pages = []
         facets = self.resource_facets()
@@ -755,7 +764,18 @@ class Renderer:
                 pages += self.paged("resource_facet.html", f"resources/{kind}/{facet.slug}/",
                                     self.t(heading + "_title", value=label), facet.items,
                                     RESOURCES_PER_PAGE, order="title", name=lambda r: r.title)
-        for resource in site.resources:
+        pages += self.resource_pages(site.resources[records_from:])
+        rows = self.resource_rows()
+        out.add(Asset("resources/index.json", self.resource_index(rows)))
+        for asset in self.resource_filter_files(rows):
+            out.add(asset)
+        return pages
+
+    def resource_pages(self, resources) -> list[Page]:
+        """The page of each of `resources`."""
+        site = self.site
+        pages = []
+        for resource in resources:
             page = self.page("resource.html", f"resources/{resource.id}/", resource.title,
                              resource.description, resource=resource)
             page.jsonld = structured.resource(site, resource, self.permalink)
@@ -765,10 +785,6 @@ class Renderer:
                 str(resource.title), str(publisher.name) if publisher else "",
                 brand=self.brand, footer=self.footer))
             pages.append(page)
-        rows = self.resource_rows()
-        out.add(Asset("resources/index.json", self.resource_index(rows)))
-        for asset in self.resource_filter_files(rows):
-            out.add(asset)
         return pages
 
     def campaign_years(self) -> list[Page]:
