@@ -187,19 +187,27 @@ def test_a_failed_search_index_keeps_the_previous_site(project, tmp_path, monkey
     assert not list(tmp_path.glob(".site-build-*"))
 
 
-def test_a_first_search_downloads_less_than_pagefind_wrote_and_the_same_index(
+def test_searches_download_less_than_pagefind_wrote_and_the_same_index(
         project, tmp_path, monkeypatch):
     """Pagefind's page list and WebAssembly, which every first search fetches, are compressed
-    again with Zopfli: the same bytes once unpacked, in fewer; a second build takes them from
-    `.cache/search/` (here it could not compress anything)."""
+    again with Zopfli, and the index chunks every search fetches with libdeflate: the same
+    bytes once unpacked, in fewer; a second build takes them from `.cache/search/` (here it
+    could not compress anything), and a build after an edit keeps there only what it used."""
+    import deflate
     import gzip
     import zopfli.gzip
     from conftest import TODAY, scratch_config
     from reunify.commands.build import build_site
-    from reunify.outputs.search_index import FIRST_SEARCH_FILES
+    from reunify.outputs import search_index
+    from reunify.outputs.search_index import FIRST_SEARCH_FILES, INDEX_CHUNKS
 
     project.resources()
     config = scratch_config(project)
+    # the chunks as Pagefind writes them: the same build, with none compressed again
+    monkeypatch.setattr(search_index, "INDEX_CHUNKS", "index/none")
+    build_site(project.root, tmp_path / "as-written", config, TODAY)
+    as_written = sorted((tmp_path / "as-written" / BUNDLE).glob(INDEX_CHUNKS))
+    monkeypatch.undo()
     site = tmp_path / "site"
     build_site(project.root, site, config, TODAY)
     whole = whole_page_index(site, "", tmp_path) / BUNDLE  # as Pagefind writes it
@@ -213,12 +221,33 @@ def test_a_first_search_downloads_less_than_pagefind_wrote_and_the_same_index(
             assert len(unpacked) == len(gzip.decompress(pagefind.read_bytes()))
             assert mine.stat().st_size < pagefind.stat().st_size
             first[mine.name] = mine.read_bytes()
+    ours = sorted((site / BUNDLE).glob(INDEX_CHUNKS))
+    assert ours and [p.name for p in ours] == [p.name for p in as_written]
+    for mine, pagefind in zip(ours, as_written):
+        assert gzip.decompress(mine.read_bytes()) == gzip.decompress(pagefind.read_bytes())
+        assert mine.stat().st_size <= pagefind.stat().st_size
+        first[mine.relative_to(site / BUNDLE).as_posix()] = mine.read_bytes()
+    assert sum(p.stat().st_size for p in ours) < sum(p.stat().st_size for p in as_written)
 
     def refuse(*args, **kwargs):
         raise AssertionError("compressed again, not taken from the cache")
     monkeypatch.setattr(zopfli.gzip, "compress", refuse)
+    monkeypatch.setattr(deflate, "gzip_compress", refuse)
     build_site(project.root, site, config, TODAY)
     assert {name: (site / BUNDLE / name).read_bytes() for name in first} == first
+
+    # an edit: the chunks and the page list change; the cache keeps what this build used
+    monkeypatch.undo()
+    project.story("home.md")
+    kept = project.root / ".cache" / "search"
+    before = {p.name for p in kept.iterdir()}
+    build_site(project.root, site, config, TODAY)
+    published = {gzip.decompress(p.read_bytes()) for pattern in (*FIRST_SEARCH_FILES,
+                                                                 INDEX_CHUNKS)
+                 for p in (site / BUNDLE).glob(pattern)}
+    after = {p.name: gzip.decompress(p.read_bytes()) for p in kept.iterdir()}
+    assert after and before - set(after)  # some of the first build's were let go
+    assert set(after.values()) <= published
 
 
 def test_pagefind_indexes_with_one_allocator_arena_unless_told_otherwise(tmp_path, monkeypatch):

@@ -23,7 +23,7 @@ from reunify.engine.processes import fork as _fork, worth_forking
 from reunify.engine.pipeline import build_date, keep_between_runs, load_checked, render_edition
 from reunify.outputs import hosting
 from reunify.outputs.images import cache_folder
-from reunify.outputs.search_index import RAM_DISK, scratch_folder
+from reunify.outputs.search_index import RAM_DISK, forget_unused, scratch_folder
 from reunify.site.render import cards_note
 
 
@@ -276,6 +276,7 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
         _remove_in_background(leftover)
     workspace.remove_abandoned([RAM_DISK, tempfile.gettempdir()])
     staging = workspace.make(".site-build-", site_dir.parent)
+    started = staging.stat().st_mtime  # (by the clock the files' times are set by)
     scratch = workspace.make("reunify-build-", scratch_folder())
     search_cache = cache_folder(root, "search")
     indexing = []  # Pagefind runs
@@ -314,6 +315,7 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
                     _finish_first(indexing)
         while indexing:
             _finish_first(indexing)
+        forget_unused(search_cache, since=started)
         for out, target in moves:
             out.rename(target)
         hosting.finish(staging, [editions.prefix(language) for language in outs])
