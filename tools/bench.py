@@ -777,7 +777,7 @@ def main() -> int:
              f"{t['preview slowest save']:.2f} s)"),
             ("peak memory (the build, its child processes, the Pagefinds and the search copies "
              "on the RAM disk together; shared pages counted once)", f"{peak / 1024 ** 3:.2f} GB"),
-            (f"full build with `REUNIFY_MEMORY={TIGHT}` (at national size, room for one "
+            (f"full build with `REUNIFY_MEMORY={TIGHT}` (room, at national size, for one "
              "edition's pages and one Pagefind at a time, not two): time, peak memory", f"{tight:.1f} s, {tight_peak / 1024 ** 3:.2f} GB"),
             ("pages (HTML files)", f"{len(pages):,}"),
             ("size of site/", f"{folder_size(site) / 1024 ** 2:.0f} MB"),
