@@ -351,6 +351,12 @@ started = time.perf_counter() - start
 search = first.plugins["reunify"].search_process
 if search is not None:
     search.wait()
+if sys.argv[2:] == ["start"]:  # a start only
+    first.plugins.on_shutdown()
+    import shutil
+    shutil.rmtree(folder)
+    print(json.dumps({"preview start": started}))
+    sys.exit(0)
 # nine saves, each of another English story, as an editor works through them
 saves = []
 for story in [p for p in sorted((root / "stories").glob("*.md")) if "." not in p.stem][:9]:
@@ -711,8 +717,14 @@ def main() -> int:
         out, tight_peak = child(FULL, str(work / "hub"), str(work / "site"),
                                 env={"REUNIFY_MEMORY": TIGHT})
         tight = json.loads(out)["full build"]
+        # three starts (on this shared machine one can be seconds off), then nine saves
+        starts = [json.loads(child(PREVIEW, str(work / "hub"), "start")[0])["preview start"]
+                  for _ in range(2)]
         out, _ = child(PREVIEW, str(work / "hub"))
         result["timings"].update(json.loads(out))
+        starts.append(result["timings"]["preview start"])
+        result["timings"]["preview starts"] = starts
+        result["timings"]["preview start"] = sorted(starts)[1]
         site = work / "site"
         pages = list(site.rglob("*.html"))
         largest = max(pages, key=lambda p: p.stat().st_size)
@@ -770,7 +782,9 @@ def main() -> int:
             ("our own stages (the three above, summed over editions) as a share of the full "
              "build", f"{ours / t['full build']:.0%}"),
             (f"live preview (`reunify serve`, English, its pages written to "
-             f"{t['preview written to']}): start", f"{t['preview start']:.1f} s"),
+             f"{t['preview written to']}): start (median of 3 starts; each)",
+             f"{t['preview start']:.1f} s ("
+             + ", ".join(f"{x:.1f} s" for x in t["preview starts"]) + ")"),
             ("live preview: rebuild after saving a story (median of 9 saves, each of another "
              "story; the first save, the slowest)",
              f"{t['preview save']:.2f} s ({t['preview first save']:.2f} s, "
@@ -822,7 +836,7 @@ def main() -> int:
             ("live preview: save a story → page rebuilt ≤ 1 s (median of 9)",
              f"{t['preview save']:.2f} s",
              t["preview save"] <= 1.0),
-            ("live preview: start ≤ 10 s", f"{t['preview start']:.1f} s",
+            ("live preview: start ≤ 10 s (median of 3)", f"{t['preview start']:.1f} s",
              t["preview start"] <= 10.0),
             ("first search for a common word ≤ 200 KB beyond the page",
              ", ".join(f"'{q}' {v / 1024:.0f} KB" for q, v in measured.items()
