@@ -351,15 +351,11 @@ started = time.perf_counter() - start
 search = first.plugins["reunify"].search_process
 if search is not None:
     search.wait()
-if sys.argv[2:] == ["start"]:  # a start only
-    first.plugins.on_shutdown()
-    import shutil
-    shutil.rmtree(folder)
-    print(json.dumps({"preview start": started}))
-    sys.exit(0)
-# nine saves, each of another English story, as an editor works through them
+# nine saves, each of another English story, as an editor works through them (none if the
+# script is asked for a start only)
 saves = []
-for story in [p for p in sorted((root / "stories").glob("*.md")) if "." not in p.stem][:9]:
+stories = [p for p in sorted((root / "stories").glob("*.md")) if "." not in p.stem]
+for story in stories[:0 if sys.argv[2:] == ["start"] else 9]:
     story.write_text(story.read_text().replace("\n---\n", "\n---\nEdited in the preview.\n", 1))
     start = time.perf_counter()
     build(config(), serve_url="http://127.0.0.1:8000/", dirty=True)
@@ -369,8 +365,9 @@ first.plugins.on_shutdown()
 import shutil
 shutil.rmtree(folder)
 print(json.dumps({"preview written to": "the RAM disk" if scratch_folder(PREVIEW_ROOM) else
-                  "the disk", "preview start": started, "preview save": sorted(saves)[len(saves) // 2],
-                  "preview first save": saves[0], "preview slowest save": max(saves)}))
+                  "the disk", "preview start": started} | ({} if not saves else {
+                  "preview save": sorted(saves)[len(saves) // 2],
+                  "preview first save": saves[0], "preview slowest save": max(saves)})))
 """
 
 # The full build as an editor runs it, alone in its process, for its time and memory.

@@ -153,15 +153,21 @@ def _own_memory() -> int:
         return 0
 
 
+def _make_room(indexing: list, needed: int, holding=lambda: 0) -> None:
+    """Wait for the Pagefind runs in `indexing`, first started first, until the memory
+    available (less what this process holds, `holding()`) has room for them and `needed`."""
+    room = memory_available(holding=holding())
+    while indexing and room is not None and \
+            sum(run.memory for run in indexing) + needed > room:
+        _finish_first(indexing)
+        room = memory_available(holding=holding())
+
+
 def _start_indexing(indexing: list, copies, site: Path, cache: Path) -> None:
     """Start Pagefind on an edition's search copies; first wait for those already running
     until there is memory for this one too (each takes about 75 KB a page: 1.0 GB for a
     national edition, and two at once were a national build's peak)."""
-    room = memory_available()
-    while indexing and room is not None and \
-            sum(run.memory for run in indexing) + copies.memory_needed() > room:
-        _finish_first(indexing)
-        room = memory_available()
+    _make_room(indexing, copies.memory_needed())
     indexing.append(copies.index(site, cache))  # listed as soon as started, to be stopped
 
 
@@ -237,17 +243,17 @@ def _build_side_by_side(root: Path, today, strict: bool, config_file: Path, outs
     # Side by side, every edition's pages at once, and the other editions' processes come to
     # copy much of the content they share with this one (Python writes reference counts into
     # the objects it reads): at national size 1.3-1.4 GB in all, one after the other 0.9 GB.
+    def build(languages) -> list:
+        return [item for language in languages for item in _build_edition(
+            checked, config_file, language, outs[language], scratch)]
+
     if room is not None and \
             room < len(outs) * edition_memory(checked.content) + (len(outs) - 1) * holding:
-        return [item for language in outs for item in _build_edition(
-            checked, config_file, language, outs[language], scratch)]
-    others = [language for language in outs if language != editions.DEFAULT]
-    child = _fork(lambda: [item for language in others for item in _build_edition(
-        checked, config_file, language, outs[language], scratch)])
+        return build(outs)
+    child = _fork(lambda: build([language for language in outs
+                                 if language != editions.DEFAULT]))
     try:
-        pending = _build_edition(checked, config_file, editions.DEFAULT,
-                                 outs[editions.DEFAULT], scratch)
-        return pending + child.join()
+        return build([editions.DEFAULT]) + child.join()
     finally:
         child.kill()
 
@@ -303,11 +309,7 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
             for language in outs:
                 # the previous edition's Pagefind runs beside this edition's build only if
                 # there is memory for both
-                room = memory_available(holding=_own_memory())
-                while indexing and room is not None and sum(
-                        run.memory for run in indexing) + edition_memory(checked.content) > room:
-                    _finish_first(indexing)
-                    room = memory_available(holding=_own_memory())
+                _make_room(indexing, edition_memory(checked.content), _own_memory)
                 for copies, site in _build_edition(checked, config_file, language,
                                                    outs[language], scratch):
                     indexing.append(copies.index(site, search_cache))
