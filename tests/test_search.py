@@ -187,6 +187,39 @@ def test_a_failed_search_index_keeps_the_previous_site(project, tmp_path, monkey
     assert not list(tmp_path.glob(".site-build-*"))
 
 
+@pytest.mark.parametrize("parallel", [True, False], ids=["side by side", "in turn"])
+def test_search_files_that_could_not_be_compressed_keep_the_previous_site(
+        project, tmp_path, monkeypatch, parallel):
+    """The last editions' search files are compressed again in the background, each while the
+    next edition's index is waited for: a failure there fails the build as anywhere else."""
+    from conftest import TODAY
+    from reunify.outputs import search_index
+    from reunify.commands.build import build_site
+    from test_editions import _spanish_project
+
+    _spanish_project(project)
+    config = project.root / "mkdocs.yml"
+    site = tmp_path / "site"
+    build_site(project.root, site, config, TODAY, parallel=parallel)
+    before = _files(site)
+    compressed = []
+
+    def smaller(bundle, cache):
+        compressed.append(bundle)
+        if len(compressed) == 1:  # the first edition's, in the background
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(search_index, "smaller_search_files", smaller)
+    project.story("home.md")
+    with pytest.raises(OSError, match="No space left"):
+        build_site(project.root, site, config, TODAY, parallel=parallel)
+    # side by side, the other edition's was waited for before its folder went; in turn, the
+    # first edition's files are compressed before the next edition is built, and it stopped
+    assert len(compressed) == (2 if parallel else 1)
+    assert _files(site) == before
+    assert not list(tmp_path.glob(".site-build-*"))
+
+
 def test_searches_download_less_than_pagefind_wrote_and_the_same_index(
         project, tmp_path, monkeypatch):
     """Pagefind's page list and WebAssembly, which every first search fetches, are compressed

@@ -200,9 +200,13 @@ def _build_edition(checked, config_file: Path, language: str, out: Path, scratch
     return pending
 
 
-def _finish_first(indexing: list) -> None:
-    """Wait for the first Pagefind run; it stays listed (to be stopped) until it has ended."""
-    indexing[0].wait()
+def _finish_first(indexing: list, finished: list | None = None) -> None:
+    """Wait for the first Pagefind run; it stays listed (to be stopped) until it has ended.
+    With `finished`, its files are compressed again in the background and it is added there
+    (each one's `compressed()` is to be waited for)."""
+    indexing[0].wait(compress_in_background=finished is not None)
+    if finished is not None:
+        finished.append(indexing[0])
     indexing.pop(0)
 
 
@@ -286,6 +290,7 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
     scratch = workspace.make("reunify-build-", scratch_folder())
     search_cache = cache_folder(root, "search")
     indexing = []  # Pagefind runs
+    finished = []  # Pagefind runs ended, whose files are being compressed again
     moves = []  # (folder an edition was built in, where it goes in the staging folder)
     child = None
     try:
@@ -315,8 +320,12 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
                     indexing.append(copies.index(site, search_cache))
                 while len(indexing) > 1:  # one Pagefind at a time, beside the next edition
                     _finish_first(indexing)
+        # the last runs, side by side with memory to spare, end together: each one's files
+        # are compressed while the next is waited for and compressed
         while indexing:
-            _finish_first(indexing)
+            _finish_first(indexing, finished)
+        for run in finished:
+            run.compressed()
         forget_unused(search_cache, since=started)
         for out, target in moves:
             out.rename(target)
@@ -331,6 +340,11 @@ def build_site(root: Path, site_dir: Path, config_file: Path, today, *, strict: 
             child.kill()
         for process in indexing:
             process.kill()
+        for run in finished:  # before their folders go
+            try:
+                run.compressed()
+            except Exception:  # noqa: BLE001 (the build has failed already)
+                pass
         for folder in [staging] + [out for out, _ in moves]:
             shutil.rmtree(folder, ignore_errors=True)
         raise

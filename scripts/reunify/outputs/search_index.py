@@ -179,6 +179,8 @@ class Indexing:
         self.site, self.cache = site, cache
         self.ended = False
         self.discarding: threading.Thread | None = None
+        self.compressing: threading.Thread | None = None
+        self.failure: BaseException | None = None  # of the compression in the background
         self.process = subprocess.Popen(
             [*PAGEFIND, "--site", str(copies), "--output-path", str(site / BUNDLE), *OPTIONS,
              "--silent"],
@@ -188,10 +190,15 @@ class Indexing:
     def finished(self) -> bool:
         return self.process.poll() is not None
 
-    def wait(self, *, discard_in_background: bool = False) -> None:
+    def wait(self, *, discard_in_background: bool = False,
+             compress_in_background: bool = False) -> None:
         """Wait for the index; raise SearchIndexError if it could not be built. The copies are
         deleted, in a thread of their own if asked (the live preview's 15,000 copies took a
-        third of a second from the save that found the index done)."""
+        third of a second from the save that found the index done). The files searches fetch
+        are compressed again (`smaller_search_files`), in a thread of their own if asked
+        (`compressed` waits for it): Zopfli and libdeflate let other threads run, so an
+        edition's 0.6 s of it at national size go by while the next edition's Pagefind
+        finishes and its files are compressed."""
         if self.ended:
             return
         out, err = self.process.communicate()
@@ -205,8 +212,28 @@ class Indexing:
         if self.process.returncode:
             raise SearchIndexError("the search index could not be built:\n"
                                    + (err or out)[-2000:])
-        if self.cache is not None:
+        if self.cache is None:
+            return
+        if compress_in_background:
+            self.compressing = threading.Thread(target=self._compress, daemon=True)
+            self.compressing.start()
+        else:
             smaller_search_files(self.site / BUNDLE, self.cache)
+
+    def _compress(self) -> None:
+        try:
+            smaller_search_files(self.site / BUNDLE, self.cache)
+        except BaseException as exc:  # noqa: BLE001 (said by `compressed`, in the caller)
+            self.failure = exc
+
+    def compressed(self) -> None:
+        """Wait for the compression `wait` left in the background; raise what it raised."""
+        if self.compressing is not None:
+            self.compressing.join()
+            self.compressing = None
+        if self.failure is not None:
+            failure, self.failure = self.failure, None
+            raise failure
 
     def kill(self) -> None:
         self.process.kill()
