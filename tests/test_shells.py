@@ -180,6 +180,30 @@ def test_pages_written_after_the_loop_are_linked_and_listed(project, tmp_path, c
         f"https://hub.example.org/resources/guide-{i}/" for i in range(len(HOSTILE)))
 
 
+@pytest.mark.parametrize("site_url", ["https://hub.example.org/", "https://hub.example.org/es",
+                                      "http://127.0.0.1:8000/sub/es/", ""])
+def test_pages_written_after_the_loop_have_the_addresses_mkdocs_gives(tmp_path, site_url):
+    """The sitemap's address of a page written after the engine's loop is the one MkDocs gives
+    a page it builds itself, whatever the page's name."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+    from reunify.engine.mkdocs_plugin import _Listed
+
+    (tmp_path / "docs").mkdir()
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "Hub", "site_url": site_url or None, "theme": "material",
+                      "docs_dir": str(tmp_path / "docs"), "site_dir": str(tmp_path / "site")})
+    assert config.validate() == ([], [])
+    listed = _Listed.listing(config.site_url)
+    for name in ("resources/guide-1/index.md", "index.md", "help.md", "a b/index.md",
+                 "résumé/index.md", "a//b/index.md", "x/../y/index.md", "./z/index.md",
+                 "q?/index.md", "h#/index.md", "404.md", "v1.2/notes.md", "%41/index.md"):
+        file = File(name, str(tmp_path / "docs"), str(tmp_path / "site"), True)
+        theirs, ours = Page(None, file, config), listed(file)
+        assert (ours.canonical_url, ours.abs_url) == (theirs.canonical_url, theirs.abs_url), name
+
+
 def test_another_plugin_on_pages_sees_every_page(project, tmp_path, caplog):
     """With an editor's hook (or another plugin) taking part in building pages, every page goes
     through the engine's loop, so the hook changes every page."""

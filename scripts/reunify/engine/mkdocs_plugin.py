@@ -291,19 +291,37 @@ def _later(config, page, key: tuple, modified: bool) -> _Later:
     return file
 
 
+# A relative address that urljoin would only append: segments of letters, digits, "-", "_",
+# "~" and "%", with dotted endings ("index.html"), each but the last ending in "/"
+_PLAIN_PATH = re.compile(r"(?:[\w\-~%]+(?:\.[\w\-~%]+)*/)*(?:[\w\-~%]+(?:\.[\w\-~%]+)*)?")
+
+
 class _Listed:
-    """What the sitemap reads of a page written outside MkDocs' loop, as MkDocs' Page sets it."""
+    """What the sitemap reads of a page written outside MkDocs' loop, as MkDocs' Page sets it.
+    Made for each of them (15,000 an edition at national size) with what they share worked out
+    once (`listing`)."""
 
     is_link = False
 
-    def __init__(self, file: File, site_url: str | None):
+    def __init__(self, file: File, base: str | None, base_path: str, update_date: str):
         self.file, self.page, self.url = file, self, file.url
-        self.update_date = get_build_date()
+        self.update_date = update_date
         self.canonical_url = self.abs_url = None
-        if site_url:  # (as `Page._set_canonical_url`)
-            base = site_url if site_url.endswith("/") else site_url + "/"
-            self.canonical_url = urljoin(base, file.url)
-            self.abs_url = urlsplit(self.canonical_url).path
+        if base:  # (as `Page._set_canonical_url`)
+            url = file.url
+            if _PLAIN_PATH.fullmatch(url):  # what urljoin makes of it, without its work
+                self.canonical_url, self.abs_url = base + url, base_path + url
+            else:
+                self.canonical_url = urljoin(base, url)
+                self.abs_url = urlsplit(self.canonical_url).path
+
+    @staticmethod
+    def listing(site_url: str | None):
+        """A function making the `_Listed` of a file, for a site at `site_url`."""
+        base = (site_url if site_url.endswith("/") else site_url + "/") if site_url else None
+        base_path = urlsplit(base).path if base else ""
+        update_date = get_build_date()
+        return lambda file: _Listed(file, base, base_path, update_date)
 
 
 class ReunifyPlugin(BasePlugin[ReunifyConfig]):
@@ -409,10 +427,11 @@ class ReunifyPlugin(BasePlugin[ReunifyConfig]):
 
     def _listed(self, pages, site_url) -> list:
         """Every page, the ones written outside MkDocs' loop in their places."""
-        found = [_Listed(file, site_url) for file in self.listed_after.get(None, ())]
+        listed = _Listed.listing(site_url)
+        found = [listed(file) for file in self.listed_after.get(None, ())]
         for file in pages:
             found.append(file)
-            found += [_Listed(later, site_url) for later in self.listed_after.get(file.src_uri, ())]
+            found += [listed(later) for later in self.listed_after.get(file.src_uri, ())]
         return found
 
     @jinja2.pass_context
