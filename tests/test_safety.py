@@ -317,7 +317,7 @@ def test_the_check_in_two_processes_keeps_every_story_rendered(project, monkeypa
     from reunify.engine import processes
     from reunify.engine.pipeline import check
 
-    for i in range(12):  # (three fields of its own each: the child gets every other body)
+    for i in range(12):  # (three fields of its own each: the child gets two of every three)
         project.story(f"home-{i}.md", STORY.replace("now they are home", f"now they are home, "
                                                     f"story {i}").replace(
             "title: A family home again", f"title: A family home again, number {i}"))
