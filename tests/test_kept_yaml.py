@@ -122,3 +122,104 @@ def test_a_cache_that_cannot_be_written_costs_time_only(project, parses, monkeyp
         assert workspace.keep(project.root / ".cache" / "yaml" / "x", b"data") is False
     _load(project.root)
     assert parses == ["resources.yaml", "resources.yaml"]
+
+
+@pytest.fixture
+def front_matter(monkeypatch):
+    """The stories' front matter parsed afresh, by file name; each run as in a new process."""
+    parsed, real = [], yamlsource.parse
+
+    def counting(text, file, problems, line_offset=0):
+        if file.suffix == ".md":
+            parsed.append(file.name)
+        return real(text, file, problems, line_offset)
+
+    monkeypatch.setattr(yamlsource, "parse", counting)
+    yield parsed
+    kept_yaml.keep_parsed(None)
+
+
+def _check(root):
+    from reunify.engine.pipeline import check
+
+    kept_yaml.keep_parsed(None)  # nothing kept in memory: as a new process
+    load._PARSED.clear()
+    problems, content = check(root, TODAY)
+    return content, [p.format() for p in problems.items]
+
+
+def _stories(project, count=3, title=lambda i: f"A family home again, number {i}"):
+    from conftest import STORY
+
+    for i in range(count):
+        project.story(f"home-{i}.md", STORY.replace("title: A family home again",
+                                                    f"title: {title(i)}"))
+
+
+def test_stories_front_matter_is_read_as_parsed_without_parsing_again(project, front_matter):
+    project.resources()
+    _stories(project)
+    first, problems = _check(project.root)
+    assert sorted(front_matter) == ["home-0.md", "home-1.md", "home-2.md"]
+    again, problems_again = _check(project.root)
+    assert sorted(front_matter) == ["home-0.md", "home-1.md", "home-2.md"]  # none again
+    assert problems_again == problems
+    assert [s.meta for s in again.stories] == [s.meta for s in first.stories]
+    # where each value was written: what every message to an editor names
+    assert again.where("stories", "home-1", "title") == first.where("stories", "home-1",
+                                                                      "title")
+    assert first.where("stories", "home-1", "title")[1] == 2
+
+
+def test_an_edited_or_removed_story_leaves_the_kept_front_matter(project, front_matter):
+    project.resources()
+    _stories(project)
+    _check(project.root)
+    _stories(project, 2, title=lambda i: f"A family home at last, number {i}")
+    (project.root / "stories" / "home-2.md").unlink()
+    content, _ = _check(project.root)
+    assert [s.meta.title for s in content.stories] == [
+        "A family home at last, number 0", "A family home at last, number 1"]
+    assert front_matter[3:] == ["home-0.md", "home-1.md"]
+    kept = pickle.loads((project.root / ".cache" / "yaml" / kept_yaml.SMALL).read_bytes())
+    assert len(kept) == 3  # the texts the last run read (the stories' and resources.yaml)
+
+
+@pytest.mark.parametrize("change", ["damaged", "code"])
+def test_damaged_kept_front_matter_or_some_that_would_run_code_is_not_used(
+        project, front_matter, tmp_path, change):
+    project.resources()
+    _stories(project)
+    first, _ = _check(project.root)
+    kept = project.root / ".cache" / "yaml" / kept_yaml.SMALL
+    marker = tmp_path / "ran"
+
+    class Runs:
+        def __reduce__(self):
+            return (exec, (f"open({str(marker)!r}, 'w').close()",))
+
+    entries = pickle.loads(kept.read_bytes())
+    kept.write_bytes(b"\x80\x05garbage" if change == "damaged" else pickle.dumps(
+        {key: pickle.dumps((Runs(), {}, {})) for key in entries}))
+    again, problems = _check(project.root)
+    assert not marker.exists()
+    assert [s.meta for s in again.stories] == [s.meta for s in first.stories]
+    assert len(front_matter) == 6  # all three parsed again
+
+
+def test_what_a_caller_changes_of_kept_front_matter_is_not_kept(project):
+    """Each reading is made anew: a change one caller makes to what it was given does not
+    reach the next (the live preview reads every story at each save)."""
+    from pathlib import Path
+
+    kept_yaml.keep_parsed(project.root / ".cache" / "yaml")
+    try:
+        text, file = "title: Home\ntags: [a, b]\n", Path(project.root / "stories" / "x.md")
+        for _ in range(2):
+            doc = kept_yaml.parse(text, file, Problems(root=project.root), line_offset=1)
+            assert doc.data == {"title": "Home", "tags": ["a", "b"]}
+            assert doc.values[("title",)][0] == 2  # its line, counted from the file's top
+            doc.data["tags"].append("c")
+            doc.data.pop("title")
+    finally:
+        kept_yaml.keep_parsed(None)

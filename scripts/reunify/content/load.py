@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from reunify.content import explain, kept_yaml
 from reunify.content.models import Campaign, DonationDrive, Event, Organization, Resource, Story, StoryText
 from reunify.content.problems import Problems
-from reunify.content.yamlsource import Document, parse, read_text
+from reunify.content.yamlsource import Document, read_text
 
 NEWS_SNAPSHOT = "partner-news.json"
 LINK_RESULTS = "link-check.json"  # written by `reunify links check`
@@ -216,7 +216,7 @@ def _front_matter(file: Path, problems: Problems, text: str | None = None):
         problems.add(file, 1, 1, "expected the story to start with front matter between two "
                      "`---` lines, found none", hint="copy the top of an existing story")
         return None
-    doc = parse(match[1], file, problems, line_offset=1)
+    doc = kept_yaml.parse(match[1], file, problems, line_offset=1)
     if doc is None:
         return None
     if not isinstance(doc.data, dict):

@@ -68,8 +68,8 @@ def read_intros(root: Path, problems: Problems) -> dict[str, str]:
 
 def keep_between_runs(root: Path) -> None:
     """Take the stories earlier runs rendered from `.cache/markdown/` beside the content (and
-    keep this run's there, `sanitize.save_rendered`), and the large YAML files they parsed
-    from `.cache/yaml/` (`kept_yaml`)."""
+    keep this run's there, `sanitize.save_rendered`), and the large YAML files and the
+    stories' front matter they parsed from `.cache/yaml/` (`kept_yaml`)."""
     keep_rendered(images.cache_folder(root, "markdown"))
     kept_yaml.keep_parsed(images.cache_folder(root, "yaml"))
 
@@ -105,6 +105,7 @@ def check(root: Path, today: date, *, strict: bool = False,
             loaded()
         validate.check(content, today, problems, strict=strict)
         save_rendered()
+        kept_yaml.save_small()
         content.toolkit = toolkit_text.load(root, problems)
         _check_campaign_posts(content, problems)
     return problems, content

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from reunify.content import editions, load, toolkit_text, validate
+from reunify.content import editions, kept_yaml, load, toolkit_text, validate
 from reunify.engine.output import Asset, Page
 from reunify.engine.pipeline import (Checked, keep_between_runs, long_lived, read_intros,
                                      render_edition)
@@ -91,6 +91,7 @@ class Preview:
         content.toolkit = toolkit_text.load(self.root, problems)
         if full:
             save_rendered()
+        kept_yaml.save_small()  # the stories' front matter, read at every save
         if problems.failed(False):
             raise ContentError(problems)
         self._records_key, self._records, self._record_problems = key, records, record_problems
