@@ -13,19 +13,25 @@ from reunify.content.problems import Problems
 from reunify.engine.pipeline import keep_between_runs
 
 
+def _counted(monkeypatch, which=lambda file: True) -> list[str]:
+    """The names of the files (those `which` chooses) parsed afresh from now on."""
+    parsed, real = [], yamlsource.parse
+
+    def counting(text, file, problems, line_offset=0):
+        if which(file):
+            parsed.append(file.name)
+        return real(text, file, problems, line_offset)
+
+    monkeypatch.setattr(yamlsource, "parse", counting)
+    return parsed
+
+
 @pytest.fixture
 def parses(monkeypatch):
     """Every file the sample-sized tests write is kept (a national resources.yaml is 11 MB);
     the list of the files parsed afresh."""
     monkeypatch.setattr(kept_yaml, "KEEP_FROM", 0)
-    parsed, real = [], yamlsource.parse
-
-    def counting(text, file, problems, line_offset=0):
-        parsed.append(file.name)
-        return real(text, file, problems, line_offset)
-
-    monkeypatch.setattr(yamlsource, "parse", counting)
-    yield parsed
+    yield _counted(monkeypatch)
     kept_yaml.keep_parsed(None)
 
 
@@ -126,16 +132,8 @@ def test_a_cache_that_cannot_be_written_costs_time_only(project, parses, monkeyp
 
 @pytest.fixture
 def front_matter(monkeypatch):
-    """The stories' front matter parsed afresh, by file name; each run as in a new process."""
-    parsed, real = [], yamlsource.parse
-
-    def counting(text, file, problems, line_offset=0):
-        if file.suffix == ".md":
-            parsed.append(file.name)
-        return real(text, file, problems, line_offset)
-
-    monkeypatch.setattr(yamlsource, "parse", counting)
-    yield parsed
+    """The stories' front matter parsed afresh, by file name."""
+    yield _counted(monkeypatch, lambda file: file.suffix == ".md")
     kept_yaml.keep_parsed(None)
 
 

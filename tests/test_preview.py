@@ -427,3 +427,20 @@ def test_the_preview_start_writes_the_same_site_with_its_pages_filled_in_two_pro
     assert "pagefind/pagefind-entry.json" in built["two"] and len(built["two"]) > 200
     assert site_differences(built["two"], built["one"]) == []
     assert site_differences(built["failing child"], built["one"]) == []
+
+
+def test_a_save_leaves_every_story_s_front_matter_kept(project, preview):
+    """The stories' front matter is kept as parsed (`kept_yaml`) when the preview starts; a
+    save, which reads only the story that changed, leaves the others kept for the next start
+    or build."""
+    import pickle
+
+    from reunify.content import kept_yaml
+
+    kept = project.root / ".cache" / "yaml" / kept_yaml.SMALL
+    at_start = pickle.loads(kept.read_bytes())
+    project.story("home.md", (project.root / "stories/home.md").read_text().replace(
+        "A family home again", "Home again, at last"))
+    preview.save()
+    assert pickle.loads(kept.read_bytes()) == at_start
+    assert len(at_start) >= 2  # both stories' (and the sample-sized resources.yaml)

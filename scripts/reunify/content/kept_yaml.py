@@ -47,7 +47,7 @@ def keep_parsed(folder: Path | None) -> None:
     if folder != _folder:
         _small = None  # read from the new folder when first needed
     elif _used:
-        _small = _used
+        _small = {**(_small or {}), **_used}
     _folder, _used = folder, {}
 
 
@@ -129,7 +129,9 @@ def _parse_small(text: str, file: Path, problems: Problems, line_offset: int) ->
 
 def save_small() -> None:
     """Keep the small texts this run parsed in `small.pickle`, if they are not what it holds
-    already (those no longer parsed, a story removed or edited, are left out)."""
+    already (those no longer parsed, a story removed or edited, are left out). Only after a
+    run that read every text: a live preview's save reads only the stories that changed
+    (`load._PARSED` holds the others)."""
     if _folder is None or not _used or set(_used) == _small_read:
         return
     workspace.keep(_folder / SMALL, pickle.dumps(_used, protocol=5))

@@ -91,7 +91,8 @@ class Preview:
         content.toolkit = toolkit_text.load(self.root, problems)
         if full:
             save_rendered()
-        kept_yaml.save_small()  # the stories' front matter, read at every save
+        if first:  # (a later run reads only the stories that changed)
+            kept_yaml.save_small()
         if problems.failed(False):
             raise ContentError(problems)
         self._records_key, self._records, self._record_problems = key, records, record_problems
