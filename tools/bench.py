@@ -469,6 +469,34 @@ def _ram_disk_used() -> int:
     return (stats.f_blocks - stats.f_bfree) * stats.f_frsize
 
 
+# The machine's own pace, timed at the start and the end of a run: on a shared machine the same
+# build takes a fifth longer in a busy hour, and these say which hour a run had. A fixed piece
+# of Python (what our stages are) and the disk's file creation (what Pagefind's tail is).
+PACE = r"""
+import os, shutil, sys, tempfile, time
+start = time.perf_counter()
+total = 0
+for i in range(6_000_000):
+    total += i * i % 7
+python = time.perf_counter() - start
+folder = tempfile.mkdtemp(dir=sys.argv[1])
+os.sync()
+start = time.perf_counter()
+for i in range(5_000):
+    with open(os.path.join(folder, f"{i}.html"), "wb") as out:
+        out.write(b"x" * 4096)
+files = time.perf_counter() - start
+shutil.rmtree(folder)
+print(python, files)
+"""
+
+
+def pace(folder: Path) -> tuple[float, float]:
+    """(seconds for the fixed Python, seconds to create 5,000 files of 4 KB in `folder`)."""
+    python, files = child(PACE, str(folder))[0].split()
+    return float(python), float(files)
+
+
 def settle() -> None:
     """Before each timed run: have the disk write what the steps before it left in memory (a
     site written, its content generated, a site deleted), so that no run is charged for
@@ -733,6 +761,7 @@ def main() -> int:
     counts = SCALES[args.scale]
     work = Path(tempfile.mkdtemp(prefix=f"reunify-bench-{args.scale}-"))
     try:
+        pace_before = pace(work)
         started = time.perf_counter()
         generate(work / "hub", counts)
         generated = time.perf_counter() - started
@@ -775,9 +804,14 @@ def main() -> int:
             out, _ = child(PAGEFIND_ALONE, str(work / "site"), str(work / f"pagefind-{n}"),
                            str(work / "hub"))
             rounds.append((ours, plain, fastest, float(out)))
+        pace_after = pace(work)
         t = result["timings"]
         ours = t["load and validate"] + t["render pages"] + t["exports"]
         rows = [
+            ("the machine's pace, at the start and the end of this run (a fixed piece of Python; "
+             "creating 5,000 files of 4 KB on the disk): the same build takes longer where "
+             "these do", f"{pace_before[0]:.2f} s and {pace_after[0]:.2f} s; "
+             f"{pace_before[1]:.2f} s and {pace_after[1]:.2f} s"),
             ("synthetic content", ", ".join(f"{v:,} {k}" for k, v in counts.items())),
             ("content as written", "story bodies of 300–800 words under headings with a pull "
              "quote, from 2,000 everyday words (Faker's lists) and the field's own; every third "
