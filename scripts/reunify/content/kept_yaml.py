@@ -75,21 +75,38 @@ def _key(text: str) -> bytes:
     return hashlib.sha256(_code() + text.encode("utf-8", "surrogatepass")).digest()
 
 
-def _read(place: Path, key: bytes, file: Path) -> Document | None:
-    try:
-        with place.open("rb") as stream:
-            if stream.read(len(key)) != key:
-                return None
-            data, values, keys = _PlainData(stream).load()
-    except Exception:  # none yet, another text, or damaged: parsed again
-        return None
+def _document(stream, file: Path) -> Document | None:
+    """The document kept in `stream` (plain data only), or None if it is not one; raises if
+    the stream is damaged."""
+    data, values, keys = _PlainData(stream).load()
     if not (isinstance(values, dict) and isinstance(keys, dict)):
         return None
     return Document(file=Path(file), data=data, values=values, keys=keys)
 
 
+def _kept_form(doc: Document) -> bytes:
+    return pickle.dumps((doc.data, doc.values, doc.keys), protocol=5)
+
+
+def _parsed(text: str, file: Path, problems: Problems, line_offset: int = 0):
+    """(the document parsed afresh or None, whether it may be kept: it had no problem)."""
+    before = len(problems.items)
+    doc = yamlsource.parse(text, file, problems, line_offset)
+    return doc, doc is not None and len(problems.items) == before
+
+
+def _read(place: Path, key: bytes, file: Path) -> Document | None:
+    try:
+        with place.open("rb") as stream:
+            if stream.read(len(key)) != key:
+                return None
+            return _document(stream, file)
+    except Exception:  # none yet, another text, or damaged: parsed again
+        return None
+
+
 def _write(place: Path, key: bytes, doc: Document) -> None:
-    workspace.keep(place, key + pickle.dumps((doc.data, doc.values, doc.keys), protocol=5))
+    workspace.keep(place, key + _kept_form(doc))
 
 
 def _small_kept() -> dict[bytes, bytes]:
@@ -114,16 +131,15 @@ def _parse_small(text: str, file: Path, problems: Problems, line_offset: int) ->
     kept = _used.get(key) or _small_kept().get(key)
     if kept is not None:
         try:  # each time made anew from its pickle: a caller may change what it is given
-            data, values, keys = _PlainData(io.BytesIO(kept)).load()
-            if isinstance(values, dict) and isinstance(keys, dict):
-                _used[key] = kept
-                return Document(file=Path(file), data=data, values=values, keys=keys)
+            doc = _document(io.BytesIO(kept), file)
         except Exception:  # damaged: parsed again
-            pass
-    before = len(problems.items)
-    doc = yamlsource.parse(text, file, problems, line_offset)
-    if doc is not None and len(problems.items) == before:
-        _used[key] = pickle.dumps((doc.data, doc.values, doc.keys), protocol=5)
+            doc = None
+        if doc is not None:
+            _used[key] = kept
+            return doc
+    doc, clean = _parsed(text, file, problems, line_offset)
+    if clean:
+        _used[key] = _kept_form(doc)
     return doc
 
 
@@ -152,8 +168,7 @@ def parse(text: str, file: Path, problems: Problems, line_offset: int = 0) -> Do
     doc = _read(place, key, file)
     if doc is not None:
         return doc
-    before = len(problems.items)
-    doc = yamlsource.parse(text, file, problems)
-    if doc is not None and len(problems.items) == before:
+    doc, clean = _parsed(text, file, problems)
+    if clean:
         _write(place, key, doc)
     return doc

@@ -457,17 +457,16 @@ class _Finding:
         self.child = processes.fork(check_theirs)
 
     def finish(self) -> None:
-        """Check this process's share, and keep what the child found."""
+        """Check this process's share, and keep what the child found (`check` stops the
+        child, `kill`, whatever happens)."""
         if self.child is None:
             return  # the stories' check finds every answer itself
+        for key in self.ours:
+            _found_or_none(key)
         try:
-            for key in self.ours:
-                _found_or_none(key)
             found, stories = self.child.join()
         except processes.ChildError:
             return  # the check below finds the rest itself
-        finally:
-            self.kill()
         remember(stories)
         for key, result in zip(self.theirs, found):
             if result is not None and len(_FOUND) < _FOUND_MOST:
