@@ -51,10 +51,11 @@ def organizations(site: Site, permalink) -> list[dict]:
 
 def drives(site: Site, permalink) -> list[dict]:
     rows = []
-    for drive in site.active_drives + site.past_drives:
-        row = _record(drive, permalink(f"drives/{drive.id}/"))
-        row["status"] = "active" if drive in site.active_drives else "past"
-        rows.append(row)
+    for status, listed in (("active", site.active_drives), ("past", site.past_drives)):
+        for drive in listed:
+            row = _record(drive, permalink(f"drives/{drive.id}/"))
+            row["status"] = status
+            rows.append(row)
     return rows
 
 
