@@ -444,3 +444,43 @@ def test_a_save_leaves_every_story_s_front_matter_kept(project, preview):
     preview.save()
     assert pickle.loads(kept.read_bytes()) == at_start
     assert len(at_start) >= 2  # both stories' (and the sample-sized resources.yaml)
+
+
+def test_the_collector_waits_while_the_preview_renders_everything_and_never_stays_off(
+        project, tmp_path, monkeypatch):
+    """The preview's full renders make pages it keeps until the next one, with Python's cyclic
+    garbage collector paused (it walked them again and again as they were made); a save's
+    small render runs with it, and it is on again after every render, even one that failed:
+    a preview left open all day must not grow with every save."""
+    import gc
+
+    from reunify.engine import preview as module
+
+    monkeypatch.setenv("REUNIFY_TODAY", "2026-11-22")
+    project.story("home.md")
+    collecting, render = [], module.render_edition
+
+    def rendering(*args, **kwargs):
+        collecting.append(gc.isenabled())
+        if failing:
+            raise RuntimeError("a template went wrong")
+        return render(*args, **kwargs)
+    monkeypatch.setattr(module, "render_edition", rendering)
+    failing = False
+    opened = Preview(project, tmp_path / "site")
+    try:
+        assert gc.isenabled()
+        project.story("home.md", (project.root / "stories/home.md").read_text().replace(
+            "A family home again", "Home again, at last"))
+        opened.save()
+        assert gc.isenabled()
+        assert collecting == [False, True]  # the start's full render; the save's
+        failing = True
+        (project.root / "resources.yaml").write_text(
+            (project.root / "resources.yaml").read_text() + "\n")  # everything again
+        with pytest.raises(Exception, match="a template went wrong"):
+            opened.save()
+        assert collecting == [False, True, False]
+        assert gc.isenabled()
+    finally:
+        opened.started.plugins.on_shutdown()

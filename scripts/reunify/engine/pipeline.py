@@ -75,6 +75,19 @@ def keep_between_runs(root: Path) -> None:
 
 
 @contextmanager
+def paused_collector(pause: bool = True):
+    """Python's cyclic garbage collector paused (if `pause`) while making what lives on."""
+    enabled = gc.isenabled()
+    if pause:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
 def long_lived():
     """Build the content, which lives as long as the process, with Python's cyclic garbage
     collector paused, then set it aside (`gc.freeze`) so that no collection walks it again.
@@ -82,14 +95,9 @@ def long_lived():
     made took 2.4 s of a 5.2 s load. (Python's documentation recommends the same before a
     fork, which the build then does: the children's collections leave the shared pages
     alone.)"""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_collector():
         yield
         gc.freeze()
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def check(root: Path, today: date, *, strict: bool = False,
@@ -157,11 +165,12 @@ def _home_intro(intros: dict[str, str], language: str) -> str:
     return str(untranslated_block(markdown_to_html(intros[editions.DEFAULT])))
 
 
-# The live preview's start renders the resources section in a second process. At national
-# size that had 3.0 s of work and 0.5 s to hand its pages back, and this process 2.7 s (the
-# other sections and the data files): this process makes the first quarter of the resources'
-# own pages too (0.16 ms each, none of them sharing work with the lists).
-RESOURCE_PAGES_HERE = 0.25
+# The live preview's start renders the resources section, and the feeds and calendars, in a
+# second process. At national size that has 2.7 s of work and 0.3-0.5 s to hand its pages
+# back, and this process 2.7 s (the other sections and the data files): this process makes
+# the first third of the resources' own pages too (0.16 ms each, none of them sharing work
+# with the lists).
+RESOURCE_PAGES_HERE = 0.35
 
 
 def render_edition(checked: Checked, language: str = editions.DEFAULT, *,
@@ -183,7 +192,7 @@ def render_edition(checked: Checked, language: str = editions.DEFAULT, *,
                         record_cards=record_cards)
     if two_processes and subset is None and processes.can_fork():
         here = int(len(site.resources) * RESOURCE_PAGES_HERE)
-        child = processes.fork(lambda: renderer.resources_section(records_from=here))
+        child = processes.fork(lambda: renderer.made_apart(records_from=here))
         try:
             output = renderer.render(resources=child.join, resources_here=here)
         finally:

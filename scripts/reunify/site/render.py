@@ -365,9 +365,10 @@ class Renderer:
     def render(self, subset: Subset | None = None, *, resources=None,
                resources_here: int = 0) -> Output:
         """Every page and file (or only those a `Subset` names). `resources`, if given, is
-        called for the resources section's pages and files instead of making them here: the
-        live preview has them made in a second process (`resources_section`) meanwhile, but
-        the pages of the first `resources_here` resources, made here."""
+        called for the resources section's pages and files, and the feeds and calendars,
+        instead of making them here: the live preview has them made in a second process
+        (`made_apart`) meanwhile, but the pages of the first `resources_here` resources, made
+        here."""
         if subset is not None:
             return self.render_subset(subset)
         out = Output()
@@ -386,12 +387,12 @@ class Renderer:
         search.searchable = False
         rest.append(search)
         rest += self.campaign_years()
-        exported = None
+        exported = feeds = None
         if made_here is None:
             # the data files too, while the other process makes the resources' pages
             exported = self.export_files() if self.language == DEFAULT else None
             mine = self.resource_pages(self.site.resources[:resources_here])
-            theirs, assets = resources()
+            theirs, assets, feeds = resources()
             # theirs: the lists, then the pages of the resources after the first
             lists = len(theirs) - (len(self.site.resources) - len(mine))
             made_here = theirs[:lists] + mine + theirs[lists:]
@@ -410,7 +411,7 @@ class Renderer:
         started = time.perf_counter()
         if self.language == DEFAULT:
             self.exports(out, exported)
-        self.syndication(out)
+        self.syndication(out, feeds)
         self.redirects(out)
         out.timings["exports"] = time.perf_counter() - started
         return out
@@ -744,6 +745,12 @@ class Renderer:
         out = Output()
         return self.resources(out, records_from), out.assets
 
+    def made_apart(self, records_from: int = 0) -> tuple[list[Page], list[Asset],
+                                                         dict[str, bytes]]:
+        """What the live preview's start has a second process make (`render`): the resources
+        section (`resources_section`) and the feeds and calendars (`syndication_files`)."""
+        return self.resources_section(records_from) + (self.syndication_files(),)
+
     def resources(self, out: Output, records_from: int = 0) -> list[Page]:
         """The resources section's pages (the lists, then each resource's page, but the first
         `records_from` resources') and files."""
@@ -827,16 +834,19 @@ class Renderer:
         for path, content in (self.export_files() if files is None else files).items():
             out.add(Asset(path, content))
 
-    def syndication(self, out: Output) -> None:
-        """Feeds and calendars, in the edition's language."""
+    def syndication(self, out: Output, files: dict[str, bytes] | None = None) -> None:
+        """Feeds and calendars, in the edition's language (`files`, if already made)."""
+        for path, content in (self.syndication_files() if files is None else files).items():
+            out.add(Asset(path, content))
+
+    def syndication_files(self) -> dict[str, bytes]:
         files = {}
         files[syndication.STORIES_FEED] = syndication.stories_feed(self.site, self.permalink,
                                                                    self.t)
         files[syndication.RESOURCES_FEED] = syndication.resources_feed(self.site,
                                                                        self.permalink, self.t)
         files.update(syndication.calendars(self.site, self.permalink, self.host))
-        for path, content in files.items():
-            out.add(Asset(path, content))
+        return files
 
     @property
     def host(self) -> str:
