@@ -903,7 +903,8 @@ def main() -> int:
                                                          else 1.5)),
             ("whole process tree ≤ 1.2 GB", f"{peak / 1024 ** 3:.2f} GB "
              f"({tight_peak / 1024 ** 3:.2f} GB with REUNIFY_MEMORY={TIGHT})",
-             min(peak, tight_peak) <= 1.2 * 1024 ** 3),
+             True if peak <= 1.2 * 1024 ** 3 else f"where told (REUNIFY_MEMORY={TIGHT})"
+             if tight_peak <= 1.2 * 1024 ** 3 else False),
             ("live preview: save a story → page rebuilt ≤ 1 s (median of 9)",
              f"{t['preview save']:.2f} s",
              t["preview save"] <= 1.0),
@@ -928,7 +929,7 @@ def main() -> int:
                  "left (`sync`).", "",
                  "| measure | value |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows]
         lines += ["", "## Targets (issue 22)", "", "| target | measured | met |", "|---|---|---|"]
-        lines += [f"| {k} | {v} | {'yes' if met else 'no' if met is not None else 'see above'} |"
+        lines += [f"| {k} | {v} | {met if isinstance(met, str) else 'yes' if met else 'no'} |"
                   for k, v, met in targets]
         text = "\n".join(lines) + "\n"
         (ROOT / "bench").mkdir(exist_ok=True)
